@@ -1,0 +1,65 @@
+"""Typed errors a user can cause, each with a message that says what to change."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located defect in a scenario's input.
+
+    ``source`` is the file (or ``file[sheet]``) the row came from, ``row`` the spreadsheet row
+    number (header = 1, first data row = 2) or the 1-based item number in a JSON/YAML list.
+    """
+
+    table: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    source: str | None = None
+
+    def where(self) -> str:
+        parts = [self.source or self.table]
+        if self.source and self.table not in self.source:
+            parts.append(f"table {self.table}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column!r}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.where()}: {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class AllocatorError(Exception):
+    """Base class of every error the allocator raises on purpose."""
+
+
+class ScenarioError(AllocatorError, ValueError):
+    """The scenario cannot be loaded; ``problems`` lists every defect found, not just the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        shown = "\n".join(f"  - {p}" for p in self.problems[:50])
+        more = len(self.problems) - 50
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        noun = "problem" if len(self.problems) == 1 else "problems"
+        super().__init__(f"scenario has {len(self.problems)} {noun}:\n{shown}{tail}")
+
+
+class BackendUnavailableError(AllocatorError):
+    """The requested solver backend is unknown or its package is not installed."""
+
+
+class VerificationError(AllocatorError):
+    """A backend returned a plan that the independent verifier rejects (a bug, never user input)."""
+
+    def __init__(self, violations: list[str]):
+        self.violations = list(violations)
+        listed = "\n".join(f"  - {v}" for v in self.violations[:30])
+        super().__init__(f"plan failed independent verification:\n{listed}")

@@ -1,0 +1,29 @@
+"""The data contract: validated scenario tables and the readers that load them."""
+
+from .model import Scenario
+from .schema import (
+    Capability,
+    EquipmentPledge,
+    FundingPledge,
+    MemberState,
+    Mission,
+    Policy,
+    Readiness,
+    Requirement,
+    TransportCost,
+    UnitPledge,
+)
+
+__all__ = [
+    "Capability",
+    "EquipmentPledge",
+    "FundingPledge",
+    "MemberState",
+    "Mission",
+    "Policy",
+    "Readiness",
+    "Requirement",
+    "Scenario",
+    "TransportCost",
+    "UnitPledge",
+]

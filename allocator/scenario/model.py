@@ -1,0 +1,111 @@
+"""The validated scenario: tables of rows plus policy, with lookups the rest of the library uses."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from .schema import (
+    TABLE_ROWS,
+    Capability,
+    EquipmentPledge,
+    FundingPledge,
+    MemberState,
+    Mission,
+    Policy,
+    Requirement,
+    TransportCost,
+    UnitPledge,
+)
+
+
+class Scenario(BaseModel):
+    """A force-generation scenario. Build it with ``read_scenario`` or ``Scenario.from_tables``.
+
+    Constructing it directly (``Scenario(missions=[...], ...)``) validates each row but not the
+    cross-references; ``from_tables`` and every reader check those too and report all problems.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", ignored_types=(cached_property,))
+
+    name: str = "scenario"
+    description: str = ""
+    policy: Policy = Policy()
+    member_states: list[MemberState] = []
+    missions: list[Mission] = []
+    requirements: list[Requirement] = []
+    unit_pledges: list[UnitPledge] = []
+    equipment_pledges: list[EquipmentPledge] = []
+    funding_pledges: list[FundingPledge] = []
+    transport_costs: list[TransportCost] = []
+    capabilities: list[Capability] = []
+
+    @classmethod
+    def from_tables(
+        cls,
+        tables: dict[str, Any],
+        *,
+        name: str = "scenario",
+        description: str = "",
+        policy: dict[str, Any] | Policy | None = None,
+        sources: dict[str, str] | None = None,
+        row_numbers: dict[str, list[int]] | None = None,
+    ) -> Scenario:
+        """Validate tables (lists of dicts or DataFrames) into a scenario, or raise ScenarioError.
+
+        ``sources`` names where each table came from and ``row_numbers`` gives the user-visible
+        number of each row, so that every problem points at the cell to fix.
+        """
+        from .validate import build_scenario
+
+        return build_scenario(
+            tables,
+            name=name,
+            description=description,
+            policy=policy,
+            sources=sources or {},
+            row_numbers=row_numbers or {},
+        )
+
+    # ----- lookups -------------------------------------------------------------------------
+    @cached_property
+    def mission_by_id(self) -> dict[str, Mission]:
+        return {m.mission_id: m for m in self.missions}
+
+    @cached_property
+    def state_by_code(self) -> dict[str, MemberState]:
+        return {s.code: s for s in self.member_states}
+
+    @cached_property
+    def requirement_by_id(self) -> dict[str, Requirement]:
+        return {r.requirement_id: r for r in self.requirements}
+
+    @cached_property
+    def pledge_by_id(self) -> dict[str, UnitPledge]:
+        return {u.pledge_id: u for u in self.unit_pledges}
+
+    @cached_property
+    def equipment_by_id(self) -> dict[str, EquipmentPledge]:
+        return {q.equipment_id: q for q in self.equipment_pledges}
+
+    @cached_property
+    def funding_by_id(self) -> dict[str, FundingPledge]:
+        return {f.funding_id: f for f in self.funding_pledges}
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One input table as a DataFrame (list cells as lists), for analysts."""
+        if name not in TABLE_ROWS:
+            raise KeyError(f"unknown table {name!r}; tables are {', '.join(TABLE_ROWS)}")
+        rows = [row.model_dump(mode="json") for row in getattr(self, name)]
+        return pd.DataFrame(rows, columns=list(TABLE_ROWS[name].model_fields))
+
+    def to_document(self) -> dict[str, Any]:
+        """The JSON/YAML document form: one key per table plus name, description and policy."""
+        return self.model_dump(mode="json")
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{len(getattr(self, t))} {t}" for t in TABLE_ROWS)
+        return f"{self.name}: {counts}"
