@@ -1,0 +1,41 @@
+"""Pledge allocator: match member states' pledges to UN peacekeeping mission requirements.
+
+    >>> from allocator import read_scenario, solve
+    >>> result = solve(read_scenario("datasets/un_2025"))
+    >>> result.status, result.objective
+"""
+
+from .backends import available_backends
+from .errors import AllocatorError, BackendUnavailableError, ScenarioError, VerificationError
+from .plan import Assignment, EquipmentFlow, FundingFlow, Plan
+from .result import AllocationResult
+from .scenario import Scenario
+from .solve import solve
+from .status import SolveStatus
+from .verify import VerificationReport, verify_plan
+
+__all__ = [
+    "AllocationResult",
+    "AllocatorError",
+    "Assignment",
+    "BackendUnavailableError",
+    "EquipmentFlow",
+    "FundingFlow",
+    "Plan",
+    "Scenario",
+    "ScenarioError",
+    "SolveStatus",
+    "VerificationError",
+    "VerificationReport",
+    "available_backends",
+    "read_scenario",
+    "solve",
+    "verify_plan",
+]
+
+
+def read_scenario(path):
+    """Read a CSV folder, .zip, .xlsx, .json or .yaml scenario (see allocator.scenario.readers)."""
+    from .scenario.readers import read_scenario as _read
+
+    return _read(path)

@@ -122,6 +122,9 @@ def _to_readiness(value: Any) -> Any:
 
 def _to_code(value: Any) -> Any:
     value = _blank_to_none(value)
+    # JSON/YAML ids like `requirement_id: 7` arrive as ints; they are names, not quantities.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
     return value.strip() if isinstance(value, str) else value
 
 

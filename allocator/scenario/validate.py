@@ -16,7 +16,15 @@ from pydantic import ValidationError
 from ..errors import Problem, ScenarioError
 from .catalogue import STANDARD_CAPABILITIES
 from .model import Scenario
-from .schema import ID_COLUMN, REQUIRED_TABLES, TABLE_ROWS, Policy, Row, required_columns
+from .schema import (
+    ID_COLUMN,
+    REQUIRED_TABLES,
+    TABLE_ROWS,
+    Policy,
+    Row,
+    _to_code,
+    required_columns,
+)
 
 
 def _records(table: Any) -> list[dict[str, Any]]:
@@ -35,7 +43,10 @@ def _pydantic_problems(
         loc = [str(p) for p in item["loc"]]
         column = loc[0] if loc else None
         message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "missing":
+        # A blank cell reaches a required field as None (the before-validators blank it), and
+        # pydantic would then complain about the type of None instead of the empty cell.
+        if item["type"] == "missing" or (item.get("input") is None and column is not None
+                                         and item["type"] != "value_error"):
             message = "required value is missing; fill in this cell"
         elif item["type"] == "extra_forbidden":
             allowed = ", ".join(TABLE_ROWS[table].model_fields) if table in TABLE_ROWS else ""
@@ -107,14 +118,32 @@ def build_scenario(
                 parsed.append(None)  # keep indexes aligned with row numbers
         rows[table] = parsed
 
-    _check_references(rows, parsed_policy, out)
+    _check_references(rows, parsed_policy, out, tables)
     if out.problems:
         raise ScenarioError(out.problems)
     return Scenario(name=name, description=description, policy=parsed_policy,
                     **{table: list(items) for table, items in rows.items()})
 
 
-def _check_references(rows: dict[str, list[Any]], policy: Policy, out: _Collector) -> None:
+def _declared_ids(tables: dict[str, Any], table: str) -> set[str] | None:
+    """Ids a table declares, rows that failed validation included; None if it declares none.
+
+    A mission whose budget is "lots" is still a mission, and a missing table or id column is
+    reported already: flagging every reference to them as unknown would bury the real problem.
+    """
+    if tables.get(table) is None:
+        return None
+    column = ID_COLUMN[table]
+    records = _records(tables[table])
+    if records and not any(column in record for record in records):
+        return None
+    ids = (_to_code(record.get(column)) for record in records)
+    return {str(value) for value in ids if value is not None}
+
+
+def _check_references(
+    rows: dict[str, list[Any]], policy: Policy, out: _Collector, tables: dict[str, Any]
+) -> None:
     for table, id_column in ID_COLUMN.items():
         seen = Counter(getattr(r, id_column) for r in rows[table] if r is not None)
         for index, r in enumerate(rows[table]):
@@ -122,17 +151,17 @@ def _check_references(rows: dict[str, list[Any]], policy: Policy, out: _Collecto
                 out.add(table, f"duplicate {id_column} {getattr(r, id_column)!r}; "
                                "each id must appear once", index, id_column)
 
-    states = {s.code for s in rows["member_states"] if s}
-    missions = {m.mission_id for m in rows["missions"] if m}
-    pledges = {u.pledge_id for u in rows["unit_pledges"] if u}
+    states = _declared_ids(tables, "member_states")
+    missions = _declared_ids(tables, "missions")
+    pledges = _declared_ids(tables, "unit_pledges")
 
     def state_ok(table: str, index: int, column: str, code: str) -> None:
-        if code not in states:
+        if states is not None and code not in states:
             out.add(table, f"unknown state {code!r}; add it to member_states or fix the code",
                     index, column)
 
     def mission_ok(table: str, index: int, column: str, mission_id: str) -> None:
-        if mission_id not in missions:
+        if missions is not None and mission_id not in missions:
             out.add(table, f"unknown mission {mission_id!r}; expected one of "
                            f"{', '.join(sorted(missions)) or '(no missions)'}", index, column)
 
@@ -173,7 +202,7 @@ def _check_references(rows: dict[str, list[Any]], policy: Policy, out: _Collecto
         mission_ok("transport_costs", i, "mission_id", t.mission_id)
         if t.state is not None:
             state_ok("transport_costs", i, "state", t.state)
-        if t.pledge_id is not None and t.pledge_id not in pledges:
+        if t.pledge_id is not None and pledges is not None and t.pledge_id not in pledges:
             out.add("transport_costs", f"unknown pledge {t.pledge_id!r}; it must be a "
                                        "pledge_id of unit_pledges", i, "pledge_id")
     seen_routes = Counter((t.state, t.pledge_id, t.mission_id) for t in rows["transport_costs"]

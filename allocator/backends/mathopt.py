@@ -1,0 +1,110 @@
+"""HiGHS and SCIP through OR-Tools MathOpt, which bundles both in the ortools wheel.
+
+Never install ``highspy`` beside ortools: the two HiGHS libraries clash on import.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+from ortools.math_opt.python import mathopt
+
+from ..model.linear import LinearModel
+from ..status import SolveStatus
+from .base import MONEY_SCALE, Backend, LevelOutcome, float_row, lock_upper, unscale, var_bounds
+
+_REASON = {
+    mathopt.TerminationReason.OPTIMAL: SolveStatus.OPTIMAL,
+    mathopt.TerminationReason.FEASIBLE: SolveStatus.FEASIBLE,
+    mathopt.TerminationReason.INFEASIBLE: SolveStatus.INFEASIBLE,
+    mathopt.TerminationReason.NO_SOLUTION_FOUND: SolveStatus.NO_SOLUTION,
+    mathopt.TerminationReason.INFEASIBLE_OR_UNBOUNDED: SolveStatus.INFEASIBLE,
+    mathopt.TerminationReason.UNBOUNDED: SolveStatus.INVALID,
+    mathopt.TerminationReason.IMPRECISE: SolveStatus.INVALID,
+    mathopt.TerminationReason.NUMERICAL_ERROR: SolveStatus.INVALID,
+    mathopt.TerminationReason.OTHER_ERROR: SolveStatus.INVALID,
+}
+
+
+class MathOptBackend(Backend):
+    solver_type: mathopt.SolverType
+
+    def __init__(self, model: LinearModel, *, threads: int | None = None, log: bool = False):
+        super().__init__(model, threads=threads, log=log)
+        self.mo = mathopt.Model(name="allocation")
+        self.vars = []
+        for i, spec in enumerate(model.vars):
+            lb, ub, integer = var_bounds(model, i)
+            self.vars.append(self.mo.add_variable(lb=lb, ub=ub, is_integer=integer,
+                                                  name=spec.name))
+        for row in model.rows:
+            self._add(row.terms, row.lb, row.ub, row.money, f"{row.family}[{row.label}]")
+
+    def _add(self, terms, lb, ub, money: bool, name: str) -> None:
+        scaled, lb, ub = float_row(self.model, terms, lb, ub, money)
+        expr = mathopt.LinearSum(c * self.vars[v] for v, c in scaled)
+        self.mo.add_linear_constraint(lb=-float("inf") if lb is None else lb,
+                                      ub=float("inf") if ub is None else ub,
+                                      expr=expr, name=name)
+
+    def _params(self, time_limit_s: float, money: bool) -> mathopt.SolveParameters:
+        params = mathopt.SolveParameters(
+            time_limit=datetime.timedelta(seconds=max(time_limit_s, 0.01)),
+            enable_output=self.log, relative_gap_tolerance=0.0,
+            absolute_gap_tolerance=0.5 * (MONEY_SCALE if money else 1.0),
+        )
+        if self.threads and self.solver_type != mathopt.SolverType.HIGHS:
+            params.threads = self.threads  # HiGHS takes threads only as a process global
+        return params
+
+    def optimize(self, objective: dict[int, int], *, money: bool, time_limit_s: float,
+                 hint: list[int] | None = None) -> LevelOutcome:
+        scale = MONEY_SCALE if money else 1.0
+        self.mo.minimize(mathopt.LinearSum(c * scale * self.vars[v]
+                                           for v, c in objective.items()))
+        model_params = mathopt.ModelSolveParameters()
+        if hint is not None:
+            values = {var: (value * MONEY_SCALE if spec.money else float(value))
+                      for var, spec, value in zip(self.vars, self.model.vars, hint, strict=True)}
+            model_params = mathopt.ModelSolveParameters(
+                solution_hints=[mathopt.SolutionHint(variable_values=values)])
+        started = time.perf_counter()
+        try:
+            result = mathopt.solve(self.mo, self.solver_type,
+                                   params=self._params(time_limit_s, money),
+                                   model_params=model_params)
+        except Exception:  # MathOpt raises for models or parameters the solver rejects
+            return LevelOutcome(SolveStatus.INVALID, None, None, None,
+                                time.perf_counter() - started)
+        runtime = time.perf_counter() - started
+        reason = result.termination.reason
+        status = _REASON.get(reason, SolveStatus.INVALID)
+        if reason == mathopt.TerminationReason.NO_SOLUTION_FOUND:
+            status = SolveStatus.NO_SOLUTION
+        if status.has_plan and not result.has_primal_feasible_solution():
+            status = SolveStatus.NO_SOLUTION
+        if not status.has_plan:
+            return LevelOutcome(status, None, None, None, runtime)
+        raw = result.variable_values()
+        values = unscale(self.model, [raw[v] for v in self.vars])
+        value = float(sum(c * values[v] for v, c in objective.items()))
+        dual = result.termination.objective_bounds.dual_bound
+        bound = dual / scale if abs(dual) != float("inf") else None
+        return LevelOutcome(status, values, value, bound, runtime)
+
+    def lock(self, objective: dict[int, int], upper: int, *, money: bool) -> None:
+        scale = MONEY_SCALE if money else 1.0
+        self.mo.add_linear_constraint(
+            expr=mathopt.LinearSum(c * scale * self.vars[v] for v, c in objective.items()),
+            ub=lock_upper(upper, money), name=f"lock{self.mo.get_num_linear_constraints()}")
+
+
+class HighsBackend(MathOptBackend):
+    name = "highs"
+    solver_type = mathopt.SolverType.HIGHS
+
+
+class ScipBackend(MathOptBackend):
+    name = "scip"
+    solver_type = mathopt.SolverType.GSCIP

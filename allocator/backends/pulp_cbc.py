@@ -1,0 +1,81 @@
+"""PuLP 3.x with its bundled CBC. Only ``sol_status == 1`` means proven optimal: PuLP's
+``LpStatus`` reads "Optimal" even when a time limit stopped CBC with an unproven plan."""
+
+from __future__ import annotations
+
+import time
+
+import pulp
+
+from ..model.linear import LinearModel
+from ..status import SolveStatus
+from .base import MONEY_SCALE, Backend, LevelOutcome, float_row, lock_upper, unscale, var_bounds
+
+_SOL_STATUS = {
+    pulp.LpSolutionOptimal: SolveStatus.OPTIMAL,
+    pulp.LpSolutionIntegerFeasible: SolveStatus.FEASIBLE,
+    pulp.LpSolutionInfeasible: SolveStatus.INFEASIBLE,
+    pulp.LpSolutionUnbounded: SolveStatus.INVALID,
+    pulp.LpSolutionNoSolutionFound: SolveStatus.NO_SOLUTION,
+}
+
+
+def is_available() -> bool:
+    return bool(pulp.PULP_CBC_CMD(msg=False).available())
+
+
+class CbcBackend(Backend):
+    name = "cbc"
+
+    def __init__(self, model: LinearModel, *, threads: int | None = None, log: bool = False):
+        super().__init__(model, threads=threads, log=log)
+        self.lp = pulp.LpProblem("allocation", pulp.LpMinimize)
+        self.vars = []
+        for i in range(len(model.vars)):
+            lb, ub, integer = var_bounds(model, i)
+            self.vars.append(pulp.LpVariable(f"v{i}", lb, ub,
+                                             pulp.LpInteger if integer else pulp.LpContinuous))
+        for k, row in enumerate(model.rows):
+            self._add(f"r{k}", row.terms, row.lb, row.ub, row.money)
+        self._locks = 0
+
+    def _add(self, name: str, terms, lb, ub, money: bool) -> None:
+        scaled, lb, ub = float_row(self.model, terms, lb, ub, money)
+        expr = pulp.LpAffineExpression([(self.vars[v], c) for v, c in scaled])
+        if lb is not None and ub is not None and lb == ub:
+            self.lp += (expr == lb, name)
+            return
+        if lb is not None:
+            self.lp += (expr >= lb, f"{name}_lb")
+        if ub is not None:
+            self.lp += (expr <= ub, f"{name}_ub")
+
+    def optimize(self, objective: dict[int, int], *, money: bool, time_limit_s: float,
+                 hint: list[int] | None = None) -> LevelOutcome:
+        scale = MONEY_SCALE if money else 1.0
+        self.lp.setObjective(pulp.LpAffineExpression(
+            [(self.vars[v], c * scale) for v, c in objective.items()]))
+        if hint is not None:
+            for var, spec, value in zip(self.vars, self.model.vars, hint, strict=True):
+                var.setInitialValue(value * MONEY_SCALE if spec.money else value)
+        solver = pulp.PULP_CBC_CMD(
+            msg=self.log, timeLimit=max(time_limit_s, 1.0), gapRel=0.0, gapAbs=0.5 * scale,
+            threads=self.threads, warmStart=hint is not None,
+        )
+        started = time.perf_counter()
+        self.lp.solve(solver)
+        runtime = time.perf_counter() - started
+        status = _SOL_STATUS.get(self.lp.sol_status, SolveStatus.INVALID)
+        if not status.has_plan:
+            return LevelOutcome(status, None, None, None, runtime)
+        values = unscale(self.model, [v.varValue or 0.0 for v in self.vars])
+        value = float(sum(c * values[v] for v, c in objective.items()))
+        # PuLP does not report CBC's dual bound; it is known only once optimality is proven.
+        bound = value if status is SolveStatus.OPTIMAL else None
+        return LevelOutcome(status, values, value, bound, runtime)
+
+    def lock(self, objective: dict[int, int], upper: int, *, money: bool) -> None:
+        scale = MONEY_SCALE if money else 1.0
+        self._locks += 1
+        expr = pulp.LpAffineExpression([(self.vars[v], c * scale) for v, c in objective.items()])
+        self.lp += (expr <= lock_upper(upper, money), f"lock{self._locks}")

@@ -1,0 +1,229 @@
+"""DESIGN §4 as an integer linear model: one small function per constraint family.
+
+Reading guide: ``x`` units of a pledge on a requirement, ``e`` equipment items on a requirement,
+``s`` shortfall, ``y`` funding (cents) to a mission, ``P`` personnel in a mission, ``w`` women
+below target (persons), ``h`` a state's personnel above its share (persons).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from .linear import LinearModel
+from .problem import ProblemData
+
+
+@dataclass
+class Formulation:
+    problem: ProblemData
+    model: LinearModel = field(default_factory=LinearModel)
+    x: list[int] = field(default_factory=list)  # per unit pair
+    e: list[int] = field(default_factory=list)  # per equipment pair
+    s: list[int] = field(default_factory=list)  # per requirement
+    y: dict[tuple[int, int], int] = field(default_factory=dict)  # (funding, mission)
+    personnel: dict[int, int] = field(default_factory=dict)  # mission -> P variable
+    women_slack: dict[int, int] = field(default_factory=dict)  # mission -> w variable
+    share_slack: dict[tuple[str, int], int] = field(default_factory=dict)  # (state, mission)
+
+
+def build_formulation(problem: ProblemData) -> Formulation:
+    f = Formulation(problem)
+    _variables(f)
+    _pledge_supply(f)
+    _equipment_supply(f)
+    _requirement_fill(f)
+    _equipment_gaps(f)
+    _budget(f)
+    _funding(f)
+    _ceiling(f)
+    _mission_personnel(f)
+    _state_share(f)
+    _women_target(f)
+    _objectives(f)
+    return f
+
+
+def _variables(f: Formulation) -> None:
+    p, m = f.problem, f.model
+    sc = p.scenario
+    for pair in p.unit_pairs:
+        pledge = sc.unit_pledges[pair.u]
+        req = sc.requirements[pair.r]
+        f.x.append(m.add_var(f"x[{pledge.pledge_id},{req.requirement_id}]", 0,
+                             min(pledge.units, req.units)))
+    for pair in p.equipment_pairs:
+        eq = sc.equipment_pledges[pair.q]
+        req = sc.requirements[pair.r]
+        f.e.append(m.add_var(f"e[{eq.equipment_id},{req.requirement_id}]", 0, eq.quantity))
+    for req in sc.requirements:
+        f.s.append(m.add_var(f"s[{req.requirement_id}]", 0, 0 if req.mandatory else req.units))
+    for fi, fund in enumerate(sc.funding_pledges):
+        for mi in p.funding_missions[fi]:
+            f.y[fi, mi] = m.add_var(f"y[{fund.funding_id},{sc.missions[mi].mission_id}]", 0,
+                                    p.funding_cents[fi], money=True)
+
+
+def _pledge_supply(f: Formulation) -> None:
+    p = f.problem
+    for u, pledge in enumerate(p.scenario.unit_pledges):
+        terms = [(f.x[i], 1) for i in p.pairs_of_pledge.get(u, [])]
+        if pledge.must_deploy:
+            f.model.add_row("must_deploy", pledge.pledge_id, terms, pledge.units, pledge.units)
+        elif terms:
+            f.model.add_row("pledge_supply", pledge.pledge_id, terms, None, pledge.units)
+
+
+def _equipment_supply(f: Formulation) -> None:
+    p = f.problem
+    for q, eq in enumerate(p.scenario.equipment_pledges):
+        terms = [(f.e[i], 1) for i in p.equipment_pairs_of_pledge.get(q, [])]
+        if terms:
+            f.model.add_row("equipment_supply", eq.equipment_id, terms, None, eq.quantity)
+
+
+def _requirement_fill(f: Formulation) -> None:
+    """Filled units plus shortfall equal the units asked; mandatory lines have no shortfall."""
+    p = f.problem
+    for r, req in enumerate(p.scenario.requirements):
+        if p.requirement_is_equipment[r]:
+            terms = [(f.e[i], 1) for i in p.equipment_pairs_of_requirement.get(r, [])]
+        else:
+            terms = [(f.x[i], 1) for i in p.pairs_of_requirement.get(r, [])]
+        family = "mandatory" if req.mandatory else "requirement_fill"
+        f.model.add_row(family, req.requirement_id, [*terms, (f.s[r], 1)], req.units, req.units)
+
+
+def _equipment_gaps(f: Formulation) -> None:
+    """Troops-only units deploy on a requirement only as far as partners' equipment covers them."""
+    p = f.problem
+    sc = p.scenario
+    for r, req in enumerate(sc.requirements):
+        if p.requirement_is_equipment[r]:
+            continue
+        need: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for i in p.pairs_of_requirement.get(r, []):
+            for item, qty in sc.unit_pledges[p.unit_pairs[i].u].equipment_gap.items():
+                need[item].append((f.x[i], qty))
+        if not need:
+            continue
+        supply: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for i in p.equipment_pairs_of_requirement.get(r, []):
+            supply[sc.equipment_pledges[p.equipment_pairs[i].q].item].append((f.e[i], -1))
+        for item, terms in sorted(need.items()):
+            f.model.add_row("equipment_gap", f"{req.requirement_id}:{item}",
+                            terms + supply.get(item, []), None, 0)
+
+
+def _mission_cost_terms(f: Formulation) -> dict[int, list[tuple[int, int]]]:
+    p = f.problem
+    terms: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for i, pair in enumerate(p.unit_pairs):
+        terms[p.pair_mission(pair)].append((f.x[i], pair.cost_cents))
+    for i, epair in enumerate(p.equipment_pairs):
+        terms[p.pair_mission(epair)].append((f.e[i], epair.cost_cents))
+    return terms
+
+
+def _budget(f: Formulation) -> None:
+    p = f.problem
+    cost = _mission_cost_terms(f)
+    funds: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (_, mi), var in f.y.items():
+        funds[mi].append((var, -1))
+    for mi, mission in enumerate(p.scenario.missions):
+        if cost.get(mi):
+            f.model.add_row("budget", mission.mission_id, cost[mi] + funds.get(mi, []),
+                            None, p.budget_cents[mi], money=True)
+
+
+def _funding(f: Formulation) -> None:
+    p = f.problem
+    for fi, fund in enumerate(p.scenario.funding_pledges):
+        terms = [(f.y[fi, mi], 1) for mi in p.funding_missions[fi]]
+        if terms:
+            f.model.add_row("funding", fund.funding_id, terms, None, p.funding_cents[fi],
+                            money=True)
+
+
+def _personnel_terms(f: Formulation, mi: int) -> list[tuple[int, int]]:
+    p = f.problem
+    pledges = p.scenario.unit_pledges
+    return [(f.x[i], pledges[p.unit_pairs[i].u].personnel_per_unit)
+            for i in p.pairs_of_mission.get(mi, [])]
+
+
+def _ceiling(f: Formulation) -> None:
+    for mi, mission in enumerate(f.problem.scenario.missions):
+        if mission.personnel_ceiling is not None:
+            f.model.add_row("ceiling", mission.mission_id, _personnel_terms(f, mi),
+                            None, mission.personnel_ceiling)
+
+
+def _mission_personnel(f: Formulation) -> None:
+    """P[m] = personnel deployed in m, only where a share limit or a women target needs it."""
+    p = f.problem
+    for mi, mission in enumerate(p.scenario.missions):
+        if p.women_target[mi] is None and p.max_state_share[mi] is None:
+            continue
+        terms = _personnel_terms(f, mi)
+        if not terms:
+            continue
+        most = sum(coef * f.model.vars[v].ub for v, coef in terms)
+        var = f.model.add_var(f"P[{mission.mission_id}]", 0, most)
+        f.personnel[mi] = var
+        f.model.add_row("mission_personnel", mission.mission_id, [*terms, (var, -1)], 0, 0)
+
+
+def _state_share(f: Formulation) -> None:
+    """den*S[state,m] - num*P[m] <= den*h: a state's personnel within its share of the mission."""
+    p = f.problem
+    sc = p.scenario
+    for mi, mission in enumerate(sc.missions):
+        share: Fraction | None = p.max_state_share[mi]
+        if share is None or mi not in f.personnel:
+            continue
+        by_state: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for i in p.pairs_of_mission.get(mi, []):
+            pledge = sc.unit_pledges[p.unit_pairs[i].u]
+            by_state[pledge.state].append((f.x[i], pledge.personnel_per_unit))
+        num, den = share.numerator, share.denominator
+        for state, terms in sorted(by_state.items()):
+            most = sum(coef * f.model.vars[v].ub for v, coef in terms)
+            row = [(v, den * c) for v, c in terms] + [(f.personnel[mi], -num)]
+            if not p.state_share_hard:
+                slack = f.model.add_var(f"h[{state},{mission.mission_id}]", 0, most)
+                f.share_slack[state, mi] = slack
+                row.append((slack, -den))
+            f.model.add_row("state_share", f"{mission.mission_id}:{state}", row, None, 0)
+
+
+def _women_target(f: Formulation) -> None:
+    """den*W[m] - num*P[m] + den*w[m] >= 0: women below target cost w persons of slack."""
+    p = f.problem
+    sc = p.scenario
+    for mi, mission in enumerate(sc.missions):
+        target: Fraction | None = p.women_target[mi]
+        if target is None or mi not in f.personnel:
+            continue
+        num, den = target.numerator, target.denominator
+        women = [(f.x[i], den * sc.unit_pledges[p.unit_pairs[i].u].women_per_unit)
+                 for i in p.pairs_of_mission.get(mi, [])]
+        most = -(-num * f.model.vars[f.personnel[mi]].ub // den)
+        slack = f.model.add_var(f"w[{mission.mission_id}]", 0, most)
+        f.women_slack[mi] = slack
+        f.model.add_row("women_target", mission.mission_id,
+                        [*women, (f.personnel[mi], -num), (slack, den)], 0, None)
+
+
+def _objectives(f: Formulation) -> None:
+    p = f.problem
+    shortfall = {f.s[r]: p.requirement_weight[r] for r in range(len(f.s))}
+    soft = {v: 1 for v in [*f.women_slack.values(), *f.share_slack.values()]}
+    cost: dict[int, int] = {}
+    for i, pair in enumerate(p.unit_pairs):
+        cost[f.x[i]] = pair.cost_cents
+    for i, epair in enumerate(p.equipment_pairs):
+        cost[f.e[i]] = epair.cost_cents
+    f.model.objectives = {"shortfall": shortfall, "soft_goals": soft, "cost": cost}

@@ -1,0 +1,55 @@
+"""A solver-neutral integer linear model: what every backend translates, row by row.
+
+Coefficients and bounds are Python integers (money in cents), so CP-SAT receives the model
+exactly; floating-point backends may rescale money rows (``Row.money``) for conditioning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LEVELS = ("shortfall", "soft_goals", "cost")
+
+
+@dataclass(frozen=True)
+class Var:
+    name: str
+    lb: int
+    ub: int
+    integer: bool = True
+    money: bool = False  # measured in cents
+
+
+@dataclass(frozen=True)
+class Row:
+    """``lb <= sum(coef * var) <= ub``; ``family`` names the planner's rule it encodes."""
+
+    family: str
+    label: str
+    terms: tuple[tuple[int, int], ...]  # (variable index, integer coefficient)
+    lb: int | None
+    ub: int | None
+    money: bool = False
+
+
+@dataclass
+class LinearModel:
+    vars: list[Var] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    objectives: dict[str, dict[int, int]] = field(default_factory=dict)
+    """Objective level -> {variable index: coefficient}; cost is in cents."""
+
+    def add_var(self, name: str, lb: int, ub: int, *, integer: bool = True,
+                money: bool = False) -> int:
+        self.vars.append(Var(name, lb, max(lb, ub), integer, money))
+        return len(self.vars) - 1
+
+    def add_row(self, family: str, label: str, terms: list[tuple[int, int]],
+                lb: int | None = None, ub: int | None = None, *, money: bool = False) -> None:
+        self.rows.append(Row(family, label, tuple((v, c) for v, c in terms if c), lb, ub, money))
+
+    def evaluate(self, level: str, values: list[int]) -> int:
+        return sum(coef * values[v] for v, coef in self.objectives[level].items())
+
+    def objective_is_money(self, level: str) -> bool:
+        return level == "cost"

@@ -1,0 +1,243 @@
+"""Compile a Scenario into ProblemData: indexed entities and the sparse compatible pairs.
+
+This is where the planner's rules become sets: only a (pledge, requirement) pair that passes
+every rule (capability or substitute, readiness, deadline, language, exclusions, caveats) gets
+a variable later. Money is held in integer cents from here on, so no backend ever rounds it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from ..scenario.catalogue import STANDARD_CAPABILITIES
+from ..scenario.model import Scenario
+from ..scenario.schema import Mission, Readiness, Requirement, UnitPledge
+
+CENTS_PER_USD = 100
+"""Money scale of the model: one integer unit is one US cent (inputs are whole cents)."""
+
+
+def to_cents(amount: Decimal) -> int:
+    cents = amount * CENTS_PER_USD
+    if cents != cents.to_integral_value():
+        raise ValueError(f"amount {amount} is not a whole number of cents")
+    return int(cents)
+
+
+@dataclass(frozen=True)
+class UnitPair:
+    """Unit pledge ``u`` may serve requirement ``r``; one unit costs ``cost_cents``."""
+
+    u: int
+    r: int
+    cost_cents: int
+
+
+@dataclass(frozen=True)
+class EquipmentPair:
+    """Equipment pledge ``q`` may serve requirement ``r`` (directly, or a unit's gap there)."""
+
+    q: int
+    r: int
+    cost_cents: int
+
+
+@dataclass
+class ProblemData:
+    """Solver-neutral, indexed view of a scenario. Indices are positions in the scenario lists."""
+
+    scenario: Scenario
+    unit_pairs: list[UnitPair]
+    equipment_pairs: list[EquipmentPair]
+    requirement_mission: list[int]
+    requirement_weight: list[int]
+    requirement_is_equipment: list[bool]
+    unit_cost_cents: list[int]  # per unit for the whole period, before transport
+    equipment_cost_cents: list[int]  # per item for the whole period
+    budget_cents: list[int]
+    funding_cents: list[int]
+    funding_missions: list[list[int]]  # f -> missions it may pay for
+    women_target: list[Fraction | None]  # per mission
+    max_state_share: list[Fraction | None]  # per mission
+    state_share_hard: bool
+    pairs_of_requirement: dict[int, list[int]] = field(default_factory=dict)
+    pairs_of_pledge: dict[int, list[int]] = field(default_factory=dict)
+    equipment_pairs_of_requirement: dict[int, list[int]] = field(default_factory=dict)
+    equipment_pairs_of_pledge: dict[int, list[int]] = field(default_factory=dict)
+    pairs_of_mission: dict[int, list[int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for index, pair in enumerate(self.unit_pairs):
+            self.pairs_of_requirement.setdefault(pair.r, []).append(index)
+            self.pairs_of_pledge.setdefault(pair.u, []).append(index)
+            self.pairs_of_mission.setdefault(self.requirement_mission[pair.r], []).append(index)
+        for index, pair in enumerate(self.equipment_pairs):
+            self.equipment_pairs_of_requirement.setdefault(pair.r, []).append(index)
+            self.equipment_pairs_of_pledge.setdefault(pair.q, []).append(index)
+
+    @property
+    def n_missions(self) -> int:
+        return len(self.scenario.missions)
+
+    def pair_mission(self, pair: UnitPair | EquipmentPair) -> int:
+        return self.requirement_mission[pair.r]
+
+
+def equipment_items(scenario: Scenario) -> set[str]:
+    """Capabilities that name equipment items rather than formed units."""
+    catalogue = scenario.capabilities or list(STANDARD_CAPABILITIES)
+    items = {c.capability for c in catalogue if c.kind == "equipment"}
+    items |= {q.item for q in scenario.equipment_pledges}
+    for pledge in scenario.unit_pledges:
+        items |= set(pledge.equipment_gap)
+    return items
+
+
+def substitutes(scenario: Scenario) -> dict[str, set[str]]:
+    """Requirement capability -> capabilities whose pledges may fill it (itself included)."""
+    catalogue = scenario.capabilities or list(STANDARD_CAPABILITIES)
+    fillers: dict[str, set[str]] = defaultdict(set)
+    for c in catalogue:
+        fillers[c.capability] |= set(c.substitutes)
+    return fillers
+
+
+def excluded_states(mission: Mission) -> set[str]:
+    """States barred from a mission: listed exclusions and the host state itself."""
+    barred = set(mission.excluded_states)
+    if mission.host_state:
+        barred.add(mission.host_state)
+    return barred
+
+
+def pledge_languages(scenario: Scenario, pledge: UnitPledge) -> set[str]:
+    if pledge.languages:
+        return set(pledge.languages)
+    state = scenario.state_by_code.get(pledge.state)
+    return set(state.languages) if state else set()
+
+
+def pledge_deploy_days(scenario: Scenario, pledge: UnitPledge) -> int:
+    if pledge.deploy_days is not None:
+        return pledge.deploy_days
+    return scenario.policy.deploy_days_for(pledge.readiness)
+
+
+def unit_monthly_cost(scenario: Scenario, pledge: UnitPledge) -> Decimal:
+    if pledge.monthly_cost_usd is not None:
+        return pledge.monthly_cost_usd
+    rate = scenario.policy.reimbursement_rate_usd
+    return pledge.personnel_per_unit * rate + pledge.equipment_monthly_cost_usd
+
+
+def compatible(scenario: Scenario, pledge: UnitPledge, requirement: Requirement,
+               fillers: set[str]) -> bool:
+    """Every unit-to-requirement rule of DESIGN §4, in one place."""
+    mission = scenario.mission_by_id[requirement.mission_id]
+    min_readiness: Readiness = requirement.min_readiness or scenario.policy.min_readiness
+    return (
+        (pledge.capability == requirement.capability or pledge.capability in fillers)
+        and pledge.readiness.rank >= min_readiness.rank
+        and (requirement.deadline_days is None
+             or pledge_deploy_days(scenario, pledge) <= requirement.deadline_days)
+        and (requirement.language is None
+             or requirement.language in pledge_languages(scenario, pledge))
+        and pledge.state not in excluded_states(mission)
+        and (not pledge.allowed_missions or mission.mission_id in pledge.allowed_missions)
+        and mission.mission_id not in pledge.excluded_missions
+    )
+
+
+def _transport_cents(scenario: Scenario) -> dict[tuple[str, str], int]:
+    """(pledge_id, mission_id) -> cents per unit; pledge-specific rows override state rows."""
+    by_state = {(t.state, t.mission_id): to_cents(t.cost_usd_per_unit)
+                for t in scenario.transport_costs if t.state}
+    by_pledge = {(t.pledge_id, t.mission_id): to_cents(t.cost_usd_per_unit)
+                 for t in scenario.transport_costs if t.pledge_id}
+    table: dict[tuple[str, str], int] = {}
+    for pledge in scenario.unit_pledges:
+        for mission in scenario.missions:
+            key = (pledge.pledge_id, mission.mission_id)
+            cents = by_pledge.get(key, by_state.get((pledge.state, mission.mission_id), 0))
+            if cents:
+                table[key] = cents
+    return table
+
+
+def _fraction(value: float | None) -> Fraction | None:
+    # str() gives the shortest decimal that round-trips, so 0.15 becomes exactly 3/20.
+    return None if value is None else Fraction(str(value))
+
+
+def compile_problem(scenario: Scenario) -> ProblemData:
+    policy = scenario.policy
+    months = policy.period_months
+    mission_index = {m.mission_id: i for i, m in enumerate(scenario.missions)}
+    items = equipment_items(scenario)
+    fillers = substitutes(scenario)
+    transport = _transport_cents(scenario)
+
+    unit_cost = [to_cents(unit_monthly_cost(scenario, u)) * months for u in scenario.unit_pledges]
+    equipment_cost = [to_cents(q.monthly_cost_usd) * months for q in scenario.equipment_pledges]
+
+    by_capability: dict[str, list[int]] = defaultdict(list)
+    for u, pledge in enumerate(scenario.unit_pledges):
+        by_capability[pledge.capability].append(u)
+    by_item: dict[str, list[int]] = defaultdict(list)
+    for q, eq in enumerate(scenario.equipment_pledges):
+        by_item[eq.item].append(q)
+
+    unit_pairs: list[UnitPair] = []
+    equipment_pairs: list[EquipmentPair] = []
+    is_equipment: list[bool] = []
+    for r, req in enumerate(scenario.requirements):
+        mission = scenario.mission_by_id[req.mission_id]
+        is_equipment.append(req.capability in items)
+        if req.capability in items:
+            needed = {req.capability}
+        else:
+            needed = set()
+            caps = {req.capability} | fillers.get(req.capability, set())
+            for u in sorted(i for c in caps for i in by_capability.get(c, [])):
+                pledge = scenario.unit_pledges[u]
+                if compatible(scenario, pledge, req, fillers.get(req.capability, set())):
+                    cents = unit_cost[u] + transport.get((pledge.pledge_id, mission.mission_id), 0)
+                    unit_pairs.append(UnitPair(u=u, r=r, cost_cents=cents))
+                    needed |= set(pledge.equipment_gap)
+        barred = excluded_states(mission)
+        for item in sorted(needed):
+            for q in by_item.get(item, []):
+                eq = scenario.equipment_pledges[q]
+                if (
+                    (req.deadline_days is None or eq.available_days <= req.deadline_days)
+                    and (not eq.allowed_missions or mission.mission_id in eq.allowed_missions)
+                    and eq.state not in barred
+                ):
+                    equipment_pairs.append(EquipmentPair(q=q, r=r, cost_cents=equipment_cost[q]))
+
+    weights = policy.priority_weights
+    return ProblemData(
+        scenario=scenario,
+        unit_pairs=unit_pairs,
+        equipment_pairs=equipment_pairs,
+        requirement_mission=[mission_index[r.mission_id] for r in scenario.requirements],
+        requirement_weight=[weights[r.priority] for r in scenario.requirements],
+        requirement_is_equipment=is_equipment,
+        unit_cost_cents=unit_cost,
+        equipment_cost_cents=equipment_cost,
+        budget_cents=[to_cents(m.budget_usd) for m in scenario.missions],
+        funding_cents=[to_cents(f.amount_usd) for f in scenario.funding_pledges],
+        funding_missions=[
+            [mission_index[m] for m in f.earmarked_missions] if f.earmarked_missions
+            else list(range(len(scenario.missions)))
+            for f in scenario.funding_pledges
+        ],
+        women_target=[_fraction(m.women_target if m.women_target is not None
+                                else policy.women_target) for m in scenario.missions],
+        max_state_share=[_fraction(m.max_state_share if m.max_state_share is not None
+                                   else policy.max_state_share) for m in scenario.missions],
+        state_share_hard=policy.state_share_hard,
+    )

@@ -1,0 +1,186 @@
+"""The one entry point: ``solve(scenario, backend=..., time_limit=...)``.
+
+Compile the scenario, translate it for the chosen backend, optimise the objective levels in
+order (each held while the next is optimised), turn the values into a plan, route funding
+exactly, and return only what the independent verifier accepts.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from .backends import DEFAULT_BACKEND, canonical_name, get_backend
+from .backends.base import Backend, LevelOutcome
+from .errors import VerificationError
+from .funding import route_funding
+from .model.formulation import Formulation, build_formulation
+from .model.linear import LinearModel
+from .model.problem import CENTS_PER_USD, compile_problem
+from .plan import Assignment, EquipmentFlow, FundingFlow, Plan
+from .result import AllocationResult, LevelResult
+from .scenario.model import Scenario
+from .status import SolveStatus
+from .verify import verify_plan
+
+LEVEL_NAMES = {"shortfall": "weighted_shortfall", "soft_goals": "soft_goal_slack",
+               "cost": "cost_usd"}
+
+
+def solve(
+    scenario: Scenario | str | os.PathLike[str],
+    backend: str = DEFAULT_BACKEND,
+    time_limit: float | None = None,
+    *,
+    objective: str | None = None,
+    threads: int | None = None,
+    log: bool = False,
+) -> AllocationResult:
+    """Allocate pledges to requirements and return a verified result.
+
+    ``scenario`` is a Scenario or a path any reader accepts. ``time_limit`` (seconds, for the
+    whole solve) defaults to the scenario's ``policy.time_limit_s``. ``objective`` overrides
+    ``policy.objective_mode`` ("lexicographic" or "weighted").
+    """
+    started = time.perf_counter()
+    if not isinstance(scenario, Scenario):
+        from .scenario.readers import read_scenario
+
+        scenario = read_scenario(Path(scenario))
+    name = canonical_name(backend)
+    backend_class = get_backend(name)
+    policy = scenario.policy
+    limit = float(time_limit if time_limit is not None else policy.time_limit_s)
+    mode = objective or policy.objective_mode
+    if mode not in ("lexicographic", "weighted"):
+        raise ValueError(f"objective must be 'lexicographic' or 'weighted', got {mode!r}")
+
+    formulation = build_formulation(compile_problem(scenario))
+    solver = backend_class(formulation.model, threads=threads, log=log)
+    build_s = time.perf_counter() - started
+    deadline = started + limit
+
+    if mode == "weighted":
+        levels = _solve_weighted(solver, formulation, deadline)
+    else:
+        levels = _solve_lexicographic(solver, formulation, policy.objective, deadline)
+
+    values = next((lv.values for lv in reversed(levels) if lv.values is not None), None)
+    result = AllocationResult(
+        scenario=scenario, backend=name, status=_overall_status(levels), plan=None,
+        levels=[lv.summary for lv in levels], build_s=build_s, objective_mode=mode,
+    )
+    if values is not None:
+        result.plan = _plan_from_values(formulation, values)
+        _verify_into(result, formulation.model, values)
+    result.runtime_s = time.perf_counter() - started
+    return result
+
+
+class _Level:
+    def __init__(self, name: str, outcome: LevelOutcome, money: bool):
+        self.values = outcome.values
+        scale = 1 / CENTS_PER_USD if money else 1
+        self.summary = LevelResult(
+            level=name, status=outcome.status,
+            value=None if outcome.objective is None else outcome.objective * scale,
+            bound=None if outcome.bound is None else outcome.bound * scale,
+            runtime_s=outcome.runtime_s,
+        )
+
+
+def _time_share(deadline: float, levels_left: int) -> float:
+    # Earlier levels get most of the time; later ones keep a share so a plan at every
+    # level is still optimised when the first level is slow.
+    remaining = max(deadline - time.perf_counter(), 0.0)
+    return remaining if levels_left == 1 else remaining * 0.6
+
+
+def _solve_lexicographic(solver: Backend, f: Formulation, order: list[str],
+                         deadline: float) -> list[_Level]:
+    levels: list[_Level] = []
+    hint: list[int] | None = None
+    for k, level in enumerate(order):
+        objective = f.model.objectives[level]
+        money = f.model.objective_is_money(level)
+        outcome = solver.optimize(objective, money=money,
+                                  time_limit_s=_time_share(deadline, len(order) - k), hint=hint)
+        if outcome.values is None and hint is not None:
+            # Out of time at a later level: the earlier plan still holds every lock so far.
+            value = f.model.evaluate(level, hint)
+            outcome = LevelOutcome(SolveStatus.FEASIBLE, hint, value, None, outcome.runtime_s)
+        levels.append(_Level(LEVEL_NAMES[level], outcome, money))
+        if outcome.values is None:
+            break
+        hint = outcome.values
+        solver.lock(objective, f.model.evaluate(level, hint), money=money)
+    return levels
+
+
+def _solve_weighted(solver: Backend, f: Formulation, deadline: float) -> list[_Level]:
+    weights = f.problem.scenario.policy.objective_weights
+    cents = {"shortfall": weights.shortfall * CENTS_PER_USD,
+             "soft_goals": weights.soft_goals * CENTS_PER_USD, "cost": weights.cost}
+    combined: dict[int, int] = {}
+    for level, weight in cents.items():
+        for var, coef in f.model.objectives[level].items():
+            combined[var] = combined.get(var, 0) + int(weight * coef)
+    outcome = solver.optimize(combined, money=True, time_limit_s=_time_share(deadline, 1))
+    return [_Level("weighted_usd", outcome, money=True)]
+
+
+def _overall_status(levels: list[_Level]) -> SolveStatus:
+    first = levels[0].summary.status
+    if not first.has_plan:
+        return first
+    if all(lv.summary.status is SolveStatus.OPTIMAL for lv in levels):
+        return SolveStatus.OPTIMAL
+    return SolveStatus.FEASIBLE
+
+
+def _plan_from_values(f: Formulation, values: list[int]) -> Plan:
+    p = f.problem
+    sc = p.scenario
+    assignments = tuple(sorted(
+        Assignment(sc.unit_pledges[pair.u].pledge_id, sc.requirements[pair.r].requirement_id,
+                   values[f.x[i]])
+        for i, pair in enumerate(p.unit_pairs) if values[f.x[i]] > 0))
+    flows = tuple(sorted(
+        EquipmentFlow(sc.equipment_pledges[pair.q].equipment_id,
+                      sc.requirements[pair.r].requirement_id, values[f.e[i]])
+        for i, pair in enumerate(p.equipment_pairs) if values[f.e[i]] > 0))
+    spent = [0] * p.n_missions
+    for i, pair in enumerate(p.unit_pairs):
+        spent[p.pair_mission(pair)] += values[f.x[i]] * pair.cost_cents
+    for i, epair in enumerate(p.equipment_pairs):
+        spent[p.pair_mission(epair)] += values[f.e[i]] * epair.cost_cents
+    deficit = [max(0, s - b) for s, b in zip(spent, p.budget_cents, strict=True)]
+    routed = route_funding(deficit, p.funding_cents, p.funding_missions) or {}
+    funding = tuple(sorted(
+        FundingFlow(sc.funding_pledges[fi].funding_id, sc.missions[mi].mission_id,
+                    Decimal(cents) / CENTS_PER_USD)
+        for (fi, mi), cents in routed.items()))
+    return Plan(assignments, flows, funding)
+
+
+def _verify_into(result: AllocationResult, model: LinearModel, values: list[int]) -> None:
+    """Attach the verifier's report; any disagreement with the model is a bug, so raise."""
+    assert result.plan is not None
+    report = verify_plan(result.scenario, result.plan)
+    problems = list(report.violations)
+    if report.weighted_shortfall != model.evaluate("shortfall", values):
+        problems.append(f"weighted shortfall: model {model.evaluate('shortfall', values)}, "
+                        f"verifier {report.weighted_shortfall}")
+    if report.cost_usd * CENTS_PER_USD != model.evaluate("cost", values):
+        problems.append(f"cost: model {model.evaluate('cost', values)} cents, verifier "
+                        f"{report.cost_usd} USD")
+    # Slack variables may sit above the true slack once their level is locked and no longer
+    # minimised; the verifier's recomputation is the exact figure and can only be lower.
+    if report.soft_goal_slack > model.evaluate("soft_goals", values):
+        problems.append(f"soft-goal slack: model {model.evaluate('soft_goals', values)}, "
+                        f"verifier {report.soft_goal_slack}")
+    if problems:
+        raise VerificationError(problems)
+    result.verification = report
