@@ -1,0 +1,130 @@
+"""The ``allocator`` command: validate, solve and list backends.
+
+Exit codes: 0 a verified plan (or a valid scenario), 1 no plan (infeasible, no solution in
+time, invalid model), 2 bad input or an unavailable backend.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .backends import available_backends, backend_names, describe, is_available
+from .errors import BackendUnavailableError, ScenarioError
+from .result import AllocationResult
+from .scenario.model import Scenario
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Match member states' pledges to UN peacekeeping mission requirements.")
+console = Console()
+errors = Console(stderr=True)
+
+PathArg = Annotated[Path, typer.Argument(help="CSV folder, .zip, .xlsx, .json or .yaml scenario")]
+
+
+def _load(path: Path) -> Scenario:
+    from .scenario.readers import read_scenario
+
+    try:
+        return read_scenario(path)
+    except ScenarioError as err:
+        errors.print(f"[bold red]{path}: {len(err.problems)} problem(s); nothing was loaded[/]")
+        table = Table("where", "problem", show_lines=False)
+        for problem in err.problems:
+            table.add_row(problem.where(), problem.message)
+        errors.print(table)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def validate(path: PathArg) -> None:
+    """Check a scenario and report every problem with its file, row and column."""
+    scenario = _load(path)
+    console.print(f"[green]valid[/]: {scenario.summary()}")
+
+
+def _print_result(result: AllocationResult) -> None:
+    obj = result.objective
+    colour = "green" if result.status.has_plan else "red"
+    console.print(f"[bold]{result.scenario.name}[/]: [{colour}]{result.status.value}[/] "
+                  f"with {result.backend} in {result.runtime_s:.2f} s "
+                  f"(model built in {result.build_s:.2f} s)")
+    if result.plan is None:
+        console.print(result.summary().splitlines()[-1])
+        return
+    verified = "verified" if result.is_feasible() else "NOT VERIFIED"
+    gap = "n/a" if result.gap is None else f"{result.gap:.4%}"
+    console.print(f"weighted shortfall {obj['weighted_shortfall']}, soft-goal slack "
+                  f"{obj['soft_goal_slack']}, cost US${obj['cost_usd']:,.0f}; gap {gap}; "
+                  f"plan {verified}")
+    table = Table("mission", "personnel", "ceiling", "women %", "contributors",
+                  "units filled", "cost US$", "budget + funding US$", title="Missions")
+    for m in result.missions.itertuples():
+        table.add_row(
+            m.mission_id, f"{m.personnel:,}",
+            "-" if m.personnel_ceiling is None or m.personnel_ceiling != m.personnel_ceiling
+            else f"{int(m.personnel_ceiling):,}",
+            f"{m.women_share:.1%}", str(m.contributors), f"{m.units_filled}/{m.units_asked}",
+            f"{m.cost_usd:,.0f}", f"{m.budget_usd + m.funding_usd:,.0f}")
+    console.print(table)
+    short = result.requirements[result.requirements.shortfall > 0]
+    if len(short):
+        gaps = Table("requirement", "mission", "capability", "priority", "filled", "short",
+                     title=f"Requirements with a shortfall ({len(short)})")
+        for r in short.sort_values(["priority", "requirement_id"]).head(25).itertuples():
+            gaps.add_row(r.requirement_id, r.mission_id, r.capability, str(r.priority),
+                         f"{r.filled}/{r.units}", str(r.shortfall))
+        console.print(gaps)
+
+
+@app.command("solve")
+def solve_command(
+    path: PathArg,
+    backend: Annotated[str, typer.Option(help="cpsat, cbc, highs or scip")] = "cpsat",
+    time_limit: Annotated[float | None, typer.Option(
+        help="seconds for the whole solve (default: the scenario's policy.time_limit_s)")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="write the plan: plan.json, plan.xlsx, or a folder for CSV files")] = None,
+    objective: Annotated[str | None, typer.Option(
+        help="lexicographic or weighted (default: the scenario's policy)")] = None,
+    threads: Annotated[int | None, typer.Option(help="solver threads")] = None,
+    log: Annotated[bool, typer.Option(help="show the solver's own log")] = False,
+) -> None:
+    """Solve a scenario and print a summary; optionally write the plan."""
+    from .solve import solve
+
+    scenario = _load(path)
+    try:
+        result = solve(scenario, backend=backend, time_limit=time_limit, objective=objective,
+                       threads=threads, log=log)
+    except (BackendUnavailableError, ValueError) as err:
+        errors.print(f"[bold red]{err}[/]")
+        raise typer.Exit(2) from None
+    _print_result(result)
+    if out is not None:
+        try:
+            written = result.export(out)
+        except (OSError, ValueError) as err:
+            errors.print(f"[bold red]could not write {out}: {err}[/]")
+            raise typer.Exit(2) from None
+        console.print(f"plan written to {written}")
+    raise typer.Exit(0 if result.status.has_plan else 1)
+
+
+@app.command()
+def backends() -> None:
+    """List the solver backends and whether each is usable here."""
+    table = Table("backend", "available", "solver")
+    for name in backend_names():
+        table.add_row(name, "yes" if is_available(name) else "no", describe(name))
+    console.print(table)
+    if not available_backends():
+        raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    app()
