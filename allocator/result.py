@@ -190,7 +190,8 @@ class AllocationResult:
             mine = a[a.mission_id == m.mission_id]
             people = int(mine.personnel.sum())
             women = int(mine.women.sum())
-            cost = float(mine.cost_usd.sum()) + float(e[e.mission_id == m.mission_id].cost_usd.sum())
+            kit = e[e.mission_id == m.mission_id]
+            cost = float(mine.cost_usd.sum()) + float(kit.cost_usd.sum())
             funding = float(f[f.mission_id == m.mission_id].amount_usd.sum())
             lines = req[req.mission_id == m.mission_id]
             rows.append({

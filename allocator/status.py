@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class SolveStatus(str, Enum):
+class SolveStatus(StrEnum):
     OPTIMAL = "optimal"  # every objective level proven optimal
     FEASIBLE = "feasible"  # a verified plan, not proven optimal (time limit)
     INFEASIBLE = "infeasible"  # the hard rules cannot all hold

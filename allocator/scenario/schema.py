@@ -9,7 +9,7 @@ money to integer cents without rounding anything.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 
-class Readiness(str, Enum):
+class Readiness(StrEnum):
     """UN PCRS readiness levels, in increasing order of readiness."""
 
     L1 = "L1"

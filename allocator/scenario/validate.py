@@ -20,6 +20,7 @@ from .schema import (
     ID_COLUMN,
     REQUIRED_TABLES,
     TABLE_ROWS,
+    ObjectiveWeights,
     Policy,
     Row,
     _to_code,
@@ -48,6 +49,10 @@ def _pydantic_problems(
         if item["type"] == "missing" or (item.get("input") is None and column is not None
                                          and item["type"] != "value_error"):
             message = "required value is missing; fill in this cell"
+        elif item["type"] == "extra_forbidden" and table == "policy":
+            settings = ObjectiveWeights if len(loc) > 1 else Policy
+            message = (f"unknown policy setting {'.'.join(loc)!r}; expected one of: "
+                       f"{', '.join(settings.model_fields)}")
         elif item["type"] == "extra_forbidden":
             allowed = ", ".join(TABLE_ROWS[table].model_fields) if table in TABLE_ROWS else ""
             message = f"unknown column; expected one of: {allowed}"
