@@ -10,6 +10,8 @@ from .errors import AllocatorError, BackendUnavailableError, ScenarioError, Veri
 from .plan import Assignment, EquipmentFlow, FundingFlow, Plan
 from .result import AllocationResult
 from .scenario import Scenario
+from .scenario.readers import read_scenario
+from .scenario.writers import write_scenario
 from .solve import solve
 from .status import SolveStatus
 from .verify import VerificationReport, verify_plan
@@ -31,11 +33,6 @@ __all__ = [
     "read_scenario",
     "solve",
     "verify_plan",
+    "write_scenario",
 ]
 
-
-def read_scenario(path):
-    """Read a CSV folder, .zip, .xlsx, .json or .yaml scenario (see allocator.scenario.readers)."""
-    from .scenario.readers import read_scenario as _read
-
-    return _read(path)

@@ -32,11 +32,11 @@ def _load(path: Path) -> Scenario:
     try:
         return read_scenario(path)
     except ScenarioError as err:
-        errors.print(f"[bold red]{path}: {len(err.problems)} problem(s); nothing was loaded[/]")
-        table = Table("where", "problem", show_lines=False)
+        errors.print(f"[bold red]{path}: {len(err.problems)} problem(s); nothing was loaded[/]",
+                     soft_wrap=True)
+        # One line per problem, never wrapped into a table, so it can be grepped and copied.
         for problem in err.problems:
-            table.add_row(problem.where(), problem.message)
-        errors.print(table)
+            errors.print(f"  - {problem}", soft_wrap=True, markup=False, highlight=False)
         raise typer.Exit(2) from None
 
 

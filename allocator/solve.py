@@ -80,13 +80,13 @@ def solve(
 
 
 class _Level:
-    def __init__(self, name: str, outcome: LevelOutcome, money: bool):
+    def __init__(self, name: str, outcome: LevelOutcome, usd_per_unit: float | None):
         self.values = outcome.values
-        scale = 1 / CENTS_PER_USD if money else 1
+        k = usd_per_unit or 1.0
         self.summary = LevelResult(
             level=name, status=outcome.status,
-            value=None if outcome.objective is None else outcome.objective * scale,
-            bound=None if outcome.bound is None else outcome.bound * scale,
+            value=None if outcome.objective is None else outcome.objective * k,
+            bound=None if outcome.bound is None else outcome.bound * k,
             runtime_s=outcome.runtime_s,
         )
 
@@ -104,31 +104,40 @@ def _solve_lexicographic(solver: Backend, f: Formulation, order: list[str],
     hint: list[int] | None = None
     for k, level in enumerate(order):
         objective = f.model.objectives[level]
-        money = f.model.objective_is_money(level)
-        outcome = solver.optimize(objective, money=money,
-                                  time_limit_s=_time_share(deadline, len(order) - k), hint=hint)
+        usd = f.model.money_unit_cents / CENTS_PER_USD if level == "cost" else None
+        if not objective and hint is not None:
+            # Nothing to optimise at this level (e.g. no soft goals): it is 0 for any plan.
+            outcome = LevelOutcome(SolveStatus.OPTIMAL, hint, 0.0, 0.0, 0.0)
+        else:
+            outcome = solver.optimize(objective, scale=usd or 1.0, hint=hint,
+                                      time_limit_s=_time_share(deadline, len(order) - k))
         if outcome.values is None and hint is not None:
             # Out of time at a later level: the earlier plan still holds every lock so far.
             value = f.model.evaluate(level, hint)
             outcome = LevelOutcome(SolveStatus.FEASIBLE, hint, value, None, outcome.runtime_s)
-        levels.append(_Level(LEVEL_NAMES[level], outcome, money))
+        levels.append(_Level(LEVEL_NAMES[level], outcome, usd))
         if outcome.values is None:
             break
         hint = outcome.values
-        solver.lock(objective, f.model.evaluate(level, hint), money=money)
+        if objective:  # an empty level (no soft goals) has nothing to hold
+            solver.lock(objective, f.model.evaluate(level, hint), scale=usd or 1.0)
     return levels
 
 
 def _solve_weighted(solver: Backend, f: Formulation, deadline: float) -> list[_Level]:
+    # One objective in cents: weights are whole cents per unit of each level, and cost is
+    # counted in money units of ``money_unit_cents`` cents each, so every coefficient is exact.
     weights = f.problem.scenario.policy.objective_weights
-    cents = {"shortfall": weights.shortfall * CENTS_PER_USD,
-             "soft_goals": weights.soft_goals * CENTS_PER_USD, "cost": weights.cost}
+    per_unit = {"shortfall": weights.shortfall * CENTS_PER_USD,
+                "soft_goals": weights.soft_goals * CENTS_PER_USD,
+                "cost": weights.cost * f.model.money_unit_cents}
     combined: dict[int, int] = {}
-    for level, weight in cents.items():
+    for level, weight in per_unit.items():
         for var, coef in f.model.objectives[level].items():
             combined[var] = combined.get(var, 0) + int(weight * coef)
-    outcome = solver.optimize(combined, money=True, time_limit_s=_time_share(deadline, 1))
-    return [_Level("weighted_usd", outcome, money=True)]
+    usd = 1 / CENTS_PER_USD
+    outcome = solver.optimize(combined, scale=usd, time_limit_s=_time_share(deadline, 1))
+    return [_Level("weighted_usd", outcome, usd)]
 
 
 def _overall_status(levels: list[_Level]) -> SolveStatus:
@@ -153,15 +162,15 @@ def _plan_from_values(f: Formulation, values: list[int]) -> Plan:
         for i, pair in enumerate(p.equipment_pairs) if values[f.e[i]] > 0))
     spent = [0] * p.n_missions
     for i, pair in enumerate(p.unit_pairs):
-        spent[p.pair_mission(pair)] += values[f.x[i]] * pair.cost_cents
+        spent[p.pair_mission(pair)] += values[f.x[i]] * pair.cost
     for i, epair in enumerate(p.equipment_pairs):
-        spent[p.pair_mission(epair)] += values[f.e[i]] * epair.cost_cents
-    deficit = [max(0, s - b) for s, b in zip(spent, p.budget_cents, strict=True)]
-    routed = route_funding(deficit, p.funding_cents, p.funding_missions) or {}
+        spent[p.pair_mission(epair)] += values[f.e[i]] * epair.cost
+    deficit = [max(0, s - b) for s, b in zip(spent, p.budget, strict=True)]
+    routed = route_funding(deficit, p.funding, p.funding_missions) or {}
     funding = tuple(sorted(
         FundingFlow(sc.funding_pledges[fi].funding_id, sc.missions[mi].mission_id,
-                    Decimal(cents) / CENTS_PER_USD)
-        for (fi, mi), cents in routed.items()))
+                    Decimal(units * p.money_unit_cents) / CENTS_PER_USD)
+        for (fi, mi), units in routed.items()))
     return Plan(assignments, flows, funding)
 
 
@@ -173,9 +182,9 @@ def _verify_into(result: AllocationResult, model: LinearModel, values: list[int]
     if report.weighted_shortfall != model.evaluate("shortfall", values):
         problems.append(f"weighted shortfall: model {model.evaluate('shortfall', values)}, "
                         f"verifier {report.weighted_shortfall}")
-    if report.cost_usd * CENTS_PER_USD != model.evaluate("cost", values):
-        problems.append(f"cost: model {model.evaluate('cost', values)} cents, verifier "
-                        f"{report.cost_usd} USD")
+    model_cents = model.evaluate("cost", values) * model.money_unit_cents
+    if report.cost_usd * CENTS_PER_USD != model_cents:
+        problems.append(f"cost: model {model_cents} cents, verifier {report.cost_usd} USD")
     # Slack variables may sit above the true slack once their level is locked and no longer
     # minimised; the verifier's recomputation is the exact figure and can only be lower.
     if report.soft_goal_slack > model.evaluate("soft_goals", values):

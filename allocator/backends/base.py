@@ -8,16 +8,17 @@ from dataclasses import dataclass
 from ..model.linear import LinearModel
 from ..status import SolveStatus
 
-MONEY_SCALE = 0.01
-"""Floating-point backends see money rows and money objectives in dollars (cents × 0.01) so
-that coefficients stay near 1e7 rather than 1e9; CP-SAT sees exact integer cents."""
+
+def money_scale(model: LinearModel) -> float:
+    """Dollars per model money unit: floating-point backends see money rows in dollars."""
+    return model.money_unit_cents / 100
 
 
 @dataclass
 class LevelOutcome:
     status: SolveStatus
     values: list[int] | None  # every variable, rounded to integers, when a plan was found
-    objective: float | None  # in model units (cents for money objectives)
+    objective: float | None  # in model units (money units for money objectives)
     bound: float | None  # best proven lower bound, model units; None when unknown
     runtime_s: float
 
@@ -33,12 +34,16 @@ class Backend(ABC):
         self.log = log
 
     @abstractmethod
-    def optimize(self, objective: dict[int, int], *, money: bool, time_limit_s: float,
+    def optimize(self, objective: dict[int, int], *, scale: float, time_limit_s: float,
                  hint: list[int] | None = None) -> LevelOutcome:
-        """Minimise ``objective`` (integer coefficients) under every row and lock so far."""
+        """Minimise ``objective`` (integer coefficients) under every row and lock so far.
+
+        ``scale`` multiplies the objective for floating-point solvers only (money objectives
+        become dollars); exact backends ignore it. Outcomes are in unscaled model units.
+        """
 
     @abstractmethod
-    def lock(self, objective: dict[int, int], upper: int, *, money: bool) -> None:
+    def lock(self, objective: dict[int, int], upper: int, *, scale: float) -> None:
         """Hold ``objective <= upper`` from now on (a lexicographic level that is settled)."""
 
     @staticmethod
@@ -57,27 +62,33 @@ def float_row(model: LinearModel, terms: dict[int, int] | tuple[tuple[int, int],
     items = terms.items() if isinstance(terms, dict) else terms
     if not money:
         return [(v, float(c)) for v, c in items], lb, ub
-    scaled = [(v, float(c) if model.vars[v].money else c * MONEY_SCALE) for v, c in items]
-    return (scaled, None if lb is None else lb * MONEY_SCALE,
-            None if ub is None else ub * MONEY_SCALE)
+    k = money_scale(model)
+    scaled = [(v, float(c) if model.vars[v].money else c * k) for v, c in items]
+    return scaled, None if lb is None else lb * k, None if ub is None else ub * k
 
 
-def lock_upper(upper: int, money: bool) -> float:
+def lock_upper(upper: int, scale: float) -> float:
     """Upper bound that holds an integer-valued level at ``upper`` without float slack.
 
-    Levels take integer values (cents for money) on integer plans, so half a unit of margin
-    admits the locked value and nothing worse, whatever the solver's feasibility tolerance.
+    Levels take integer values on integer plans, so half a unit of margin admits the locked
+    value and nothing worse, whatever the solver's feasibility tolerance.
     """
-    return (upper + 0.5) * (MONEY_SCALE if money else 1.0)
+    return (upper + 0.5) * scale
 
 
 def var_bounds(model: LinearModel, index: int) -> tuple[float, float, bool]:
     var = model.vars[index]
     if var.money:
-        return var.lb * MONEY_SCALE, var.ub * MONEY_SCALE, False
+        k = money_scale(model)
+        return var.lb * k, var.ub * k, False
     return float(var.lb), float(var.ub), var.integer
 
 
+def hint_value(model: LinearModel, index: int, value: int) -> float:
+    return value * money_scale(model) if model.vars[index].money else float(value)
+
+
 def unscale(model: LinearModel, values: list[float]) -> list[int]:
-    return [round(value / MONEY_SCALE) if var.money else round(value)
+    k = money_scale(model)
+    return [round(value / k) if var.money else round(value)
             for var, value in zip(model.vars, values, strict=True)]

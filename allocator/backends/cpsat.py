@@ -1,4 +1,4 @@
-"""OR-Tools CP-SAT: exact integer arithmetic, money in cents, levels locked as constraints."""
+"""OR-Tools CP-SAT: exact integer arithmetic, money in exact units, levels locked as constraints."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ class CpSatBackend(Backend):
         return cp_model.LinearExpr.weighted_sum([self.vars[i] for i in terms],
                                                 list(terms.values()))
 
-    def optimize(self, objective: dict[int, int], *, money: bool, time_limit_s: float,
+    def optimize(self, objective: dict[int, int], *, scale: float, time_limit_s: float,
                  hint: list[int] | None = None) -> LevelOutcome:
         self.cp.minimize(self._expr(objective))
         self.cp.clear_hints()
@@ -66,5 +66,5 @@ class CpSatBackend(Backend):
         return LevelOutcome(status, values, solver.objective_value, solver.best_objective_bound,
                             runtime)
 
-    def lock(self, objective: dict[int, int], upper: int, *, money: bool) -> None:
+    def lock(self, objective: dict[int, int], upper: int, *, scale: float) -> None:
         self.cp.add(self._expr(objective) <= upper)

@@ -12,7 +12,7 @@ from ortools.math_opt.python import mathopt
 
 from ..model.linear import LinearModel
 from ..status import SolveStatus
-from .base import MONEY_SCALE, Backend, LevelOutcome, float_row, lock_upper, unscale, var_bounds
+from .base import Backend, LevelOutcome, float_row, hint_value, lock_upper, unscale, var_bounds
 
 _REASON = {
     mathopt.TerminationReason.OPTIMAL: SolveStatus.OPTIMAL,
@@ -48,31 +48,30 @@ class MathOptBackend(Backend):
                                       ub=float("inf") if ub is None else ub,
                                       expr=expr, name=name)
 
-    def _params(self, time_limit_s: float, money: bool) -> mathopt.SolveParameters:
+    def _params(self, time_limit_s: float, scale: float) -> mathopt.SolveParameters:
         params = mathopt.SolveParameters(
             time_limit=datetime.timedelta(seconds=max(time_limit_s, 0.01)),
             enable_output=self.log, relative_gap_tolerance=0.0,
-            absolute_gap_tolerance=0.5 * (MONEY_SCALE if money else 1.0),
+            absolute_gap_tolerance=0.5 * scale,
         )
         if self.threads and self.solver_type != mathopt.SolverType.HIGHS:
             params.threads = self.threads  # HiGHS takes threads only as a process global
         return params
 
-    def optimize(self, objective: dict[int, int], *, money: bool, time_limit_s: float,
+    def optimize(self, objective: dict[int, int], *, scale: float, time_limit_s: float,
                  hint: list[int] | None = None) -> LevelOutcome:
-        scale = MONEY_SCALE if money else 1.0
         self.mo.minimize(mathopt.LinearSum(c * scale * self.vars[v]
                                            for v, c in objective.items()))
         model_params = mathopt.ModelSolveParameters()
         if hint is not None:
-            values = {var: (value * MONEY_SCALE if spec.money else float(value))
-                      for var, spec, value in zip(self.vars, self.model.vars, hint, strict=True)}
+            values = {var: hint_value(self.model, i, value)
+                      for i, (var, value) in enumerate(zip(self.vars, hint, strict=True))}
             model_params = mathopt.ModelSolveParameters(
                 solution_hints=[mathopt.SolutionHint(variable_values=values)])
         started = time.perf_counter()
         try:
             result = mathopt.solve(self.mo, self.solver_type,
-                                   params=self._params(time_limit_s, money),
+                                   params=self._params(time_limit_s, scale),
                                    model_params=model_params)
         except Exception:  # MathOpt raises for models or parameters the solver rejects
             return LevelOutcome(SolveStatus.INVALID, None, None, None,
@@ -93,11 +92,10 @@ class MathOptBackend(Backend):
         bound = dual / scale if abs(dual) != float("inf") else None
         return LevelOutcome(status, values, value, bound, runtime)
 
-    def lock(self, objective: dict[int, int], upper: int, *, money: bool) -> None:
-        scale = MONEY_SCALE if money else 1.0
+    def lock(self, objective: dict[int, int], upper: int, *, scale: float) -> None:
         self.mo.add_linear_constraint(
             expr=mathopt.LinearSum(c * scale * self.vars[v] for v, c in objective.items()),
-            ub=lock_upper(upper, money), name=f"lock{self.mo.get_num_linear_constraints()}")
+            ub=lock_upper(upper, scale), name=f"lock{self.mo.get_num_linear_constraints()}")
 
 
 class HighsBackend(MathOptBackend):

@@ -9,7 +9,7 @@ import pulp
 
 from ..model.linear import LinearModel
 from ..status import SolveStatus
-from .base import MONEY_SCALE, Backend, LevelOutcome, float_row, lock_upper, unscale, var_bounds
+from .base import Backend, LevelOutcome, float_row, hint_value, lock_upper, unscale, var_bounds
 
 _SOL_STATUS = {
     pulp.LpSolutionOptimal: SolveStatus.OPTIMAL,
@@ -50,14 +50,15 @@ class CbcBackend(Backend):
         if ub is not None:
             self.lp += (expr <= ub, f"{name}_ub")
 
-    def optimize(self, objective: dict[int, int], *, money: bool, time_limit_s: float,
+    def optimize(self, objective: dict[int, int], *, scale: float, time_limit_s: float,
                  hint: list[int] | None = None) -> LevelOutcome:
-        scale = MONEY_SCALE if money else 1.0
-        self.lp.setObjective(pulp.LpAffineExpression(
-            [(self.vars[v], c * scale) for v, c in objective.items()]))
+        # A zero term keeps the objective non-empty: PuLP otherwise adds a fixed dummy column
+        # that stays in the model and makes CBC reject the next level's MPS file.
+        terms = [(self.vars[v], c * scale) for v, c in objective.items()] or [(self.vars[0], 0)]
+        self.lp.setObjective(pulp.LpAffineExpression(terms))
         if hint is not None:
-            for var, spec, value in zip(self.vars, self.model.vars, hint, strict=True):
-                var.setInitialValue(value * MONEY_SCALE if spec.money else value)
+            for i, (var, value) in enumerate(zip(self.vars, hint, strict=True)):
+                var.setInitialValue(hint_value(self.model, i, value))
         solver = pulp.PULP_CBC_CMD(
             msg=self.log, timeLimit=max(time_limit_s, 1.0), gapRel=0.0, gapAbs=0.5 * scale,
             threads=self.threads, warmStart=hint is not None,
@@ -74,8 +75,7 @@ class CbcBackend(Backend):
         bound = value if status is SolveStatus.OPTIMAL else None
         return LevelOutcome(status, values, value, bound, runtime)
 
-    def lock(self, objective: dict[int, int], upper: int, *, money: bool) -> None:
-        scale = MONEY_SCALE if money else 1.0
+    def lock(self, objective: dict[int, int], upper: int, *, scale: float) -> None:
         self._locks += 1
         expr = pulp.LpAffineExpression([(self.vars[v], c * scale) for v, c in objective.items()])
-        self.lp += (expr <= lock_upper(upper, money), f"lock{self._locks}")
+        self.lp += (expr <= lock_upper(upper, scale), f"lock{self._locks}")

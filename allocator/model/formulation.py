@@ -1,7 +1,7 @@
 """DESIGN §4 as an integer linear model: one small function per constraint family.
 
 Reading guide: ``x`` units of a pledge on a requirement, ``e`` equipment items on a requirement,
-``s`` shortfall, ``y`` funding (cents) to a mission, ``P`` personnel in a mission, ``w`` women
+``s`` shortfall, ``y`` funding (money units) to a mission, ``P`` personnel in a mission, ``w`` women
 below target (persons), ``h`` a state's personnel above its share (persons).
 """
 
@@ -62,7 +62,7 @@ def _variables(f: Formulation) -> None:
     for fi, fund in enumerate(sc.funding_pledges):
         for mi in p.funding_missions[fi]:
             f.y[fi, mi] = m.add_var(f"y[{fund.funding_id},{sc.missions[mi].mission_id}]", 0,
-                                    p.funding_cents[fi], money=True)
+                                    p.funding[fi], money=True)
 
 
 def _pledge_supply(f: Formulation) -> None:
@@ -120,9 +120,9 @@ def _mission_cost_terms(f: Formulation) -> dict[int, list[tuple[int, int]]]:
     p = f.problem
     terms: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for i, pair in enumerate(p.unit_pairs):
-        terms[p.pair_mission(pair)].append((f.x[i], pair.cost_cents))
+        terms[p.pair_mission(pair)].append((f.x[i], pair.cost))
     for i, epair in enumerate(p.equipment_pairs):
-        terms[p.pair_mission(epair)].append((f.e[i], epair.cost_cents))
+        terms[p.pair_mission(epair)].append((f.e[i], epair.cost))
     return terms
 
 
@@ -135,7 +135,7 @@ def _budget(f: Formulation) -> None:
     for mi, mission in enumerate(p.scenario.missions):
         if cost.get(mi):
             f.model.add_row("budget", mission.mission_id, cost[mi] + funds.get(mi, []),
-                            None, p.budget_cents[mi], money=True)
+                            None, p.budget[mi], money=True)
 
 
 def _funding(f: Formulation) -> None:
@@ -143,7 +143,7 @@ def _funding(f: Formulation) -> None:
     for fi, fund in enumerate(p.scenario.funding_pledges):
         terms = [(f.y[fi, mi], 1) for mi in p.funding_missions[fi]]
         if terms:
-            f.model.add_row("funding", fund.funding_id, terms, None, p.funding_cents[fi],
+            f.model.add_row("funding", fund.funding_id, terms, None, p.funding[fi],
                             money=True)
 
 
@@ -162,10 +162,10 @@ def _ceiling(f: Formulation) -> None:
 
 
 def _mission_personnel(f: Formulation) -> None:
-    """P[m] = personnel deployed in m, only where a share limit or a women target needs it."""
+    """P[m] = personnel deployed in m, only where a state-share limit needs it."""
     p = f.problem
     for mi, mission in enumerate(p.scenario.missions):
-        if p.women_target[mi] is None and p.max_state_share[mi] is None:
+        if p.max_state_share[mi] is None:
             continue
         terms = _personnel_terms(f, mi)
         if not terms:
@@ -200,21 +200,28 @@ def _state_share(f: Formulation) -> None:
 
 
 def _women_target(f: Formulation) -> None:
-    """den*W[m] - num*P[m] + den*w[m] >= 0: women below target cost w persons of slack."""
+    """den*W[m] - num*P[m] + den*w[m] >= 0: women below target cost w persons of slack.
+
+    Written per pair (coefficient den*women - num*personnel) rather than through P[m]:
+    CP-SAT's relaxation is much tighter on the direct form.
+    """
     p = f.problem
     sc = p.scenario
     for mi, mission in enumerate(sc.missions):
         target: Fraction | None = p.women_target[mi]
-        if target is None or mi not in f.personnel:
+        pairs = p.pairs_of_mission.get(mi, [])
+        if target is None or not pairs:
             continue
         num, den = target.numerator, target.denominator
-        women = [(f.x[i], den * sc.unit_pledges[p.unit_pairs[i].u].women_per_unit)
-                 for i in p.pairs_of_mission.get(mi, [])]
-        most = -(-num * f.model.vars[f.personnel[mi]].ub // den)
-        slack = f.model.add_var(f"w[{mission.mission_id}]", 0, most)
+        terms = []
+        most = 0
+        for i in pairs:
+            pledge = sc.unit_pledges[p.unit_pairs[i].u]
+            terms.append((f.x[i], den * pledge.women_per_unit - num * pledge.personnel_per_unit))
+            most += num * pledge.personnel_per_unit * f.model.vars[f.x[i]].ub
+        slack = f.model.add_var(f"w[{mission.mission_id}]", 0, -(-most // den))
         f.women_slack[mi] = slack
-        f.model.add_row("women_target", mission.mission_id,
-                        [*women, (f.personnel[mi], -num), (slack, den)], 0, None)
+        f.model.add_row("women_target", mission.mission_id, [*terms, (slack, den)], 0, None)
 
 
 def _objectives(f: Formulation) -> None:
@@ -223,7 +230,8 @@ def _objectives(f: Formulation) -> None:
     soft = {v: 1 for v in [*f.women_slack.values(), *f.share_slack.values()]}
     cost: dict[int, int] = {}
     for i, pair in enumerate(p.unit_pairs):
-        cost[f.x[i]] = pair.cost_cents
+        cost[f.x[i]] = pair.cost
     for i, epair in enumerate(p.equipment_pairs):
-        cost[f.e[i]] = epair.cost_cents
+        cost[f.e[i]] = epair.cost
     f.model.objectives = {"shortfall": shortfall, "soft_goals": soft, "cost": cost}
+    f.model.money_unit_cents = p.money_unit_cents

@@ -1,7 +1,8 @@
 """A solver-neutral integer linear model: what every backend translates, row by row.
 
-Coefficients and bounds are Python integers (money in cents), so CP-SAT receives the model
-exactly; floating-point backends may rescale money rows (``Row.money``) for conditioning.
+Coefficients and bounds are Python integers (money in exact ``money_unit_cents`` units), so
+CP-SAT receives the model exactly; floating-point backends rescale money rows (``Row.money``)
+to dollars for conditioning.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ class Var:
     lb: int
     ub: int
     integer: bool = True
-    money: bool = False  # measured in cents
+    money: bool = False  # measured in money units
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ class LinearModel:
     vars: list[Var] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     objectives: dict[str, dict[int, int]] = field(default_factory=dict)
-    """Objective level -> {variable index: coefficient}; cost is in cents."""
+    """Objective level -> {variable index: coefficient}; cost is in money units."""
+    money_unit_cents: int = 1
 
     def add_var(self, name: str, lb: int, ub: int, *, integer: bool = True,
                 money: bool = False) -> int:
@@ -50,6 +52,3 @@ class LinearModel:
 
     def evaluate(self, level: str, values: list[int]) -> int:
         return sum(coef * values[v] for v, coef in self.objectives[level].items())
-
-    def objective_is_money(self, level: str) -> bool:
-        return level == "cost"

@@ -7,6 +7,7 @@ a variable later. Money is held in integer cents from here on, so no backend eve
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,7 +18,7 @@ from ..scenario.model import Scenario
 from ..scenario.schema import Mission, Readiness, Requirement, UnitPledge
 
 CENTS_PER_USD = 100
-"""Money scale of the model: one integer unit is one US cent (inputs are whole cents)."""
+"""Inputs are whole cents (the schema rejects fractions of a cent)."""
 
 
 def to_cents(amount: Decimal) -> int:
@@ -29,11 +30,11 @@ def to_cents(amount: Decimal) -> int:
 
 @dataclass(frozen=True)
 class UnitPair:
-    """Unit pledge ``u`` may serve requirement ``r``; one unit costs ``cost_cents``."""
+    """Unit pledge ``u`` may serve requirement ``r``; one unit costs ``cost`` money units."""
 
     u: int
     r: int
-    cost_cents: int
+    cost: int
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class EquipmentPair:
 
     q: int
     r: int
-    cost_cents: int
+    cost: int
 
 
 @dataclass
@@ -55,10 +56,9 @@ class ProblemData:
     requirement_mission: list[int]
     requirement_weight: list[int]
     requirement_is_equipment: list[bool]
-    unit_cost_cents: list[int]  # per unit for the whole period, before transport
-    equipment_cost_cents: list[int]  # per item for the whole period
-    budget_cents: list[int]
-    funding_cents: list[int]
+    money_unit_cents: int  # one model money unit, in cents (see compile_problem)
+    budget: list[int]  # per mission, money units
+    funding: list[int]  # per funding pledge, money units
     funding_missions: list[list[int]]  # f -> missions it may pay for
     women_target: list[Fraction | None]  # per mission
     max_state_share: list[Fraction | None]  # per mission
@@ -182,6 +182,8 @@ def compile_problem(scenario: Scenario) -> ProblemData:
 
     unit_cost = [to_cents(unit_monthly_cost(scenario, u)) * months for u in scenario.unit_pledges]
     equipment_cost = [to_cents(q.monthly_cost_usd) * months for q in scenario.equipment_pledges]
+    budget = [to_cents(m.budget_usd) for m in scenario.missions]
+    funding = [to_cents(f.amount_usd) for f in scenario.funding_pledges]
 
     by_capability: dict[str, list[int]] = defaultdict(list)
     for u, pledge in enumerate(scenario.unit_pledges):
@@ -205,7 +207,7 @@ def compile_problem(scenario: Scenario) -> ProblemData:
                 pledge = scenario.unit_pledges[u]
                 if compatible(scenario, pledge, req, fillers.get(req.capability, set())):
                     cents = unit_cost[u] + transport.get((pledge.pledge_id, mission.mission_id), 0)
-                    unit_pairs.append(UnitPair(u=u, r=r, cost_cents=cents))
+                    unit_pairs.append(UnitPair(u=u, r=r, cost=cents))
                     needed |= set(pledge.equipment_gap)
         barred = excluded_states(mission)
         for item in sorted(needed):
@@ -216,20 +218,25 @@ def compile_problem(scenario: Scenario) -> ProblemData:
                     and (not eq.allowed_missions or mission.mission_id in eq.allowed_missions)
                     and eq.state not in barred
                 ):
-                    equipment_pairs.append(EquipmentPair(q=q, r=r, cost_cents=equipment_cost[q]))
+                    equipment_pairs.append(EquipmentPair(q=q, r=r, cost=equipment_cost[q]))
 
+    # Money unit: the greatest common divisor of every money figure, in cents. Dividing by it
+    # is exact (no rounding anywhere) and keeps CP-SAT's coefficients as small as the data allow.
+    unit = math.gcd(*(p.cost for p in unit_pairs), *(p.cost for p in equipment_pairs),
+                    *budget, *funding) or 1
+    unit_pairs = [UnitPair(p.u, p.r, p.cost // unit) for p in unit_pairs]
+    equipment_pairs = [EquipmentPair(p.q, p.r, p.cost // unit) for p in equipment_pairs]
     weights = policy.priority_weights
     return ProblemData(
         scenario=scenario,
         unit_pairs=unit_pairs,
         equipment_pairs=equipment_pairs,
+        money_unit_cents=unit,
         requirement_mission=[mission_index[r.mission_id] for r in scenario.requirements],
         requirement_weight=[weights[r.priority] for r in scenario.requirements],
         requirement_is_equipment=is_equipment,
-        unit_cost_cents=unit_cost,
-        equipment_cost_cents=equipment_cost,
-        budget_cents=[to_cents(m.budget_usd) for m in scenario.missions],
-        funding_cents=[to_cents(f.amount_usd) for f in scenario.funding_pledges],
+        budget=[b // unit for b in budget],
+        funding=[f // unit for f in funding],
         funding_missions=[
             [mission_index[m] for m in f.earmarked_missions] if f.earmarked_missions
             else list(range(len(scenario.missions)))
