@@ -80,15 +80,19 @@ def solve(
 
 
 class _Level:
-    def __init__(self, name: str, outcome: LevelOutcome, usd_per_unit: float | None):
+    def __init__(self, name: str, outcome: LevelOutcome, cents_per_unit: int | None,
+                 units_per_cent: int = 1):
         self.values = outcome.values
-        k = usd_per_unit or 1.0
-        self.summary = LevelResult(
-            level=name, status=outcome.status,
-            value=None if outcome.objective is None else outcome.objective * k,
-            bound=None if outcome.bound is None else outcome.bound * k,
-            runtime_s=outcome.runtime_s,
-        )
+
+        def dollars(v: float | None) -> float | None:
+            # One exact division, so a cost of 1,199,999.88 reads back as exactly that.
+            if v is None or cents_per_unit is None:
+                return v
+            return v * cents_per_unit / (CENTS_PER_USD * units_per_cent)
+
+        self.summary = LevelResult(level=name, status=outcome.status,
+                                   value=dollars(outcome.objective),
+                                   bound=dollars(outcome.bound), runtime_s=outcome.runtime_s)
 
 
 def _time_share(deadline: float, levels_left: int) -> float:
@@ -104,7 +108,8 @@ def _solve_lexicographic(solver: Backend, f: Formulation, order: list[str],
     hint: list[int] | None = None
     for k, level in enumerate(order):
         objective = f.model.objectives[level]
-        usd = f.model.money_unit_cents / CENTS_PER_USD if level == "cost" else None
+        cents = f.model.money_unit_cents if level == "cost" else None
+        usd = cents / CENTS_PER_USD if cents else None
         if not objective and hint is not None:
             # Nothing to optimise at this level (e.g. no soft goals): it is 0 for any plan.
             outcome = LevelOutcome(SolveStatus.OPTIMAL, hint, 0.0, 0.0, 0.0)
@@ -115,7 +120,7 @@ def _solve_lexicographic(solver: Backend, f: Formulation, order: list[str],
             # Out of time at a later level: the earlier plan still holds every lock so far.
             value = f.model.evaluate(level, hint)
             outcome = LevelOutcome(SolveStatus.FEASIBLE, hint, value, None, outcome.runtime_s)
-        levels.append(_Level(LEVEL_NAMES[level], outcome, usd))
+        levels.append(_Level(LEVEL_NAMES[level], outcome, cents))
         if outcome.values is None:
             break
         hint = outcome.values
@@ -125,19 +130,18 @@ def _solve_lexicographic(solver: Backend, f: Formulation, order: list[str],
 
 
 def _solve_weighted(solver: Backend, f: Formulation, deadline: float) -> list[_Level]:
-    # One objective in cents: weights are whole cents per unit of each level, and cost is
-    # counted in money units of ``money_unit_cents`` cents each, so every coefficient is exact.
+    # One exact integer objective in hundredths of a cent: weights are whole cents per unit
+    # of each level, and cost counts money units of ``money_unit_cents`` cents each.
     weights = f.problem.scenario.policy.objective_weights
-    per_unit = {"shortfall": weights.shortfall * CENTS_PER_USD,
-                "soft_goals": weights.soft_goals * CENTS_PER_USD,
-                "cost": weights.cost * f.model.money_unit_cents}
+    per_unit = {"shortfall": weights.shortfall * CENTS_PER_USD * 100,
+                "soft_goals": weights.soft_goals * CENTS_PER_USD * 100,
+                "cost": weights.cost * f.model.money_unit_cents * 100}
     combined: dict[int, int] = {}
     for level, weight in per_unit.items():
         for var, coef in f.model.objectives[level].items():
-            combined[var] = combined.get(var, 0) + int(weight * coef)
-    usd = 1 / CENTS_PER_USD
-    outcome = solver.optimize(combined, scale=usd, time_limit_s=_time_share(deadline, 1))
-    return [_Level("weighted_usd", outcome, usd)]
+            combined[var] = combined.get(var, 0) + int(weight) * coef
+    outcome = solver.optimize(combined, scale=1e-4, time_limit_s=_time_share(deadline, 1))
+    return [_Level("weighted_usd", outcome, 1, units_per_cent=100)]
 
 
 def _overall_status(levels: list[_Level]) -> SolveStatus:

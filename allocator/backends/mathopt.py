@@ -6,6 +6,7 @@ Never install ``highspy`` beside ortools: the two HiGHS libraries clash on impor
 from __future__ import annotations
 
 import datetime
+import math
 import time
 
 from ortools.math_opt.python import mathopt
@@ -56,6 +57,10 @@ class MathOptBackend(Backend):
         )
         if self.threads and self.solver_type != mathopt.SolverType.HIGHS:
             params.threads = self.threads  # HiGHS takes threads only as a process global
+        # Money rows carry coefficients near 1e7: an integrality tolerance of 1e-6 would let
+        # x = 1.9999995 pass and round to an overspent budget, so demand near-exact integers.
+        params.highs.double_options["mip_feasibility_tolerance"] = 1e-9
+        params.gscip.real_params["numerics/feastol"] = 1e-9
         return params
 
     def optimize(self, objective: dict[int, int], *, scale: float, time_limit_s: float,
@@ -89,7 +94,8 @@ class MathOptBackend(Backend):
         values = unscale(self.model, [raw[v] for v in self.vars])
         value = float(sum(c * values[v] for v, c in objective.items()))
         dual = result.termination.objective_bounds.dual_bound
-        bound = dual / scale if abs(dual) != float("inf") else None
+        # The objective is integer on integer plans, so its bound rounds up to an integer.
+        bound = math.ceil(dual / scale - 1e-6) if abs(dual) != float("inf") else None
         return LevelOutcome(status, values, value, bound, runtime)
 
     def lock(self, objective: dict[int, int], upper: int, *, scale: float) -> None:

@@ -62,6 +62,9 @@ class CbcBackend(Backend):
         solver = pulp.PULP_CBC_CMD(
             msg=self.log, timeLimit=max(time_limit_s, 1.0), gapRel=0.0, gapAbs=0.5 * scale,
             threads=self.threads, warmStart=hint is not None,
+            # CBC 2.10.3's preprocessing wrongly fixes variables on some of these models and
+            # then reports a worse plan as optimal (seen in the cross-backend tests).
+            options=["preprocess off"],
         )
         started = time.perf_counter()
         self.lp.solve(solver)

@@ -7,6 +7,7 @@ to dollars for conditioning.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 LEVELS = ("shortfall", "soft_goals", "cost")
@@ -48,7 +49,18 @@ class LinearModel:
 
     def add_row(self, family: str, label: str, terms: list[tuple[int, int]],
                 lb: int | None = None, ub: int | None = None, *, money: bool = False) -> None:
-        self.rows.append(Row(family, label, tuple((v, c) for v, c in terms if c), lb, ub, money))
+        kept = tuple((v, c) for v, c in terms if c)
+        if kept and not any(self.vars[v].money for v, _ in kept):
+            # Every variable here is integer, so dividing by the coefficients' gcd and rounding
+            # the bounds inward is exact; it also spares floating-point solvers rows like
+            # 1476960000·Σx <= 4430879999, which they cannot tell from Σx <= 3.
+            g = math.gcd(*(c for _, c in kept))
+            if g > 1:
+                kept = tuple((v, c // g) for v, c in kept)
+                lb = None if lb is None else -(-lb // g)
+                ub = None if ub is None else ub // g
+                money = False
+        self.rows.append(Row(family, label, kept, lb, ub, money))
 
     def evaluate(self, level: str, values: list[int]) -> int:
         return sum(coef * values[v] for v, coef in self.objectives[level].items())

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from allocator import AllocationResult, SolveStatus, VerificationError
+from allocator import AllocationResult, SolveStatus
 
 from ..helpers import mission, pledge, req, scenario, solved, units_of
 
@@ -402,20 +402,7 @@ def test_equipment_gap_uncovered_blocks_the_unit(backend: str) -> None:
 
 # ----- budget and funding ------------------------------------------------------------------------
 
-FLOAT_BUDGET = (
-    "BUG: floating-point backends accept a plan that overspends a budget by up to about 1e-6 "
-    "of a unit's cost: the budget row is solved in dollars with the solver's feasibility and "
-    "integrality tolerances (allocator/backends/base.py float_row, pulp_cbc.py, mathopt.py), "
-    "and nothing checks the rounded integer plan against the integer rows before it is "
-    "verified, so solve() raises VerificationError (or HiGHS fails outright) instead of "
-    "returning the optimal plan.")
-
-
-def expect_bug(request: pytest.FixtureRequest, backend: str, affected: set[str],
-               raises: type[BaseException] | None, reason: str) -> None:
-    """A strict expected failure on the affected backends only."""
-    if backend in affected:
-        request.applymarker(pytest.mark.xfail(strict=True, raises=raises, reason=reason))
+# Regression: float backends once overspent such budgets by a cent (rows now gcd-normalised).
 
 
 @pytest.mark.parametrize(("budget", "plan", "expected"), [
@@ -426,11 +413,7 @@ def expect_bug(request: pytest.FixtureRequest, backend: str, affected: set[str],
     # One cent less is still one unit short.
     ("3475199.99", {("P1", "R1"): 1}, objective(4, 0, UNIT_100)),
 ])
-def test_budget_to_the_dollar(request: pytest.FixtureRequest, backend: str, budget: Any,
-                              plan: dict, expected: dict) -> None:
-    if budget != 3_475_200:
-        # CBC returns x = 2 for 1,737,600·x <= 3,475,199 (violation 1 of 3.5e6).
-        expect_bug(request, backend, {"cbc"}, VerificationError, FLOAT_BUDGET)
+def test_budget_to_the_dollar(backend: str, budget: Any, plan: dict, expected: dict) -> None:
     sc = scenario(missions=[mission(budget_usd=budget)], requirements=[req("R1", units=2)],
                   unit_pledges=[pledge("P1", "AAA", units=2)])
     result = optimal(sc, backend)
@@ -438,11 +421,9 @@ def test_budget_to_the_dollar(request: pytest.FixtureRequest, backend: str, budg
     assert result.objective == expected
 
 
-def test_budget_one_cent_short_of_two_units(request: pytest.FixtureRequest,
-                                            backend: str) -> None:
+def test_budget_one_cent_short_of_two_units(backend: str) -> None:
     # 100 and 850 persons: 1,737,600 + 14,769,600 = 16,507,200; the budget is one cent less,
     # so one unit deploys (the cheaper, 1,737,600) and R1 (priority 1) misses one: 16.
-    expect_bug(request, backend, {"scip"}, VerificationError, FLOAT_BUDGET)
     sc = scenario(missions=[mission(budget_usd="16507199.99")],
                   requirements=[req("R1", units=2, priority=1)],
                   unit_pledges=[pledge("P1", "AAA"), pledge("P2", "BBB", personnel_per_unit=850)])
@@ -451,12 +432,10 @@ def test_budget_one_cent_short_of_two_units(request: pytest.FixtureRequest,
     assert result.objective == objective(16, 0, UNIT_100)
 
 
-def test_budget_one_cent_short_of_three_battalions(request: pytest.FixtureRequest,
-                                                   backend: str) -> None:
+def test_budget_one_cent_short_of_three_battalions(backend: str) -> None:
     # Three identical battalions (850 × 1448 × 12 = 14,769,600 each, 44,308,800 for three);
     # the budget is one cent less, so two deploy: 29,539,200, shortfall 1 × 16. Which two is
-    # a tie, so only the count is asserted. HiGHS fails on this model (status "invalid").
-    expect_bug(request, backend, {"cbc", "scip", "highs"}, None, FLOAT_BUDGET)
+    # a tie, so only the count is asserted.
     sc = scenario(missions=[mission(budget_usd="44308799.99")],
                   requirements=[req("R1", units=3, priority=1)],
                   unit_pledges=[pledge(f"P{i}", "AAA", personnel_per_unit=850)

@@ -17,7 +17,6 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-import pytest
 from hypothesis import HealthCheck, Phase, event, given, note, settings
 from hypothesis import strategies as st
 
@@ -235,25 +234,13 @@ def test_generator_covers_the_interesting_cases() -> None:
 
 # ----- disagreements the random search found, reduced by hand ------------------------------------
 
-CBC_PREPROCESS = (
-    "BUG: CbcBackend (allocator/backends/pulp_cbc.py) runs CBC 2.10.3 with its default "
-    "preprocessing, which on these small models fixes a variable wrongly and then reports a "
-    "worse plan as proven optimal (here at the shortfall or the soft-goal level). Running CBC "
-    "with options=['preprocess off'] gives the right optimum on both cases.")
+# Regressions: CBC 2.10.3's preprocessing got both wrong until it was switched off.
 
 
-def expect_bug(request: pytest.FixtureRequest, backend: str, affected: set[str],
-               reason: str) -> None:
-    if backend in affected:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
-
-
-def test_cbc_shortfall_level_with_a_binding_budget(request: pytest.FixtureRequest,
-                                                   backend: str) -> None:
+def test_cbc_shortfall_level_with_a_binding_budget(backend: str) -> None:
     # The budget (5,059,787.49) pays one P5 unit (280 × 1448 × 12 = 4,865,280) and no P4 unit
     # (462,985.93 × 12 = 5,555,831.16). The unit belongs on R3 (priority 1): shortfall
     # 1 × 16 + 3 × 4 = 28. On R1 it would be 2 × 16 + 2 × 4 = 40 (CBC's answer).
-    expect_bug(request, backend, {"cbc"}, CBC_PREPROCESS)
     sc = scenario(
         missions=[mission("M1", budget_usd="5059787.49")],
         requirements=[req("R1", "L1_HOSP", 3), req("R3", "L1_HOSP", 2, priority=1)],
@@ -267,13 +254,12 @@ def test_cbc_shortfall_level_with_a_binding_budget(request: pytest.FixtureReques
                                 "cost_usd": 4_865_280.0}
 
 
-def test_cbc_soft_goal_level(request: pytest.FixtureRequest, backend: str) -> None:
+def test_cbc_soft_goal_level(backend: str) -> None:
     # R2 can only take P6 (190 persons, no women): M2 misses ceil(0.15 × 190) = 29 women, and
     # R2 misses 2 units × 4 = 8. R6 takes P2 or P0. P2 (230, 47 women): women
     # ceil(57.5 - 47) = 11, share ceil(230 - 0.75 × 230) = 58, total 69; P0 (220, none):
     # 55 + 55 = 110. So P2: slack 29 + 69 = 98 (CBC settles for P0, 139).
     # Cost 230 × 1448 × 12 + 190 × 1448 × 12 = 3,996,480 + 3,301,440 = 7,297,920.
-    expect_bug(request, backend, {"cbc"}, CBC_PREPROCESS)
     sc = scenario(
         missions=[mission("M1", budget_usd=10_834_431, women_target=0.25, max_state_share=0.75),
                   mission("M2", budget_usd="14290023.54", women_target=0.15)],

@@ -42,11 +42,6 @@ def test_optimal_status_levels_bound_and_gap(backend: str) -> None:
     assert result.verification is not None and result.verification.ok
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: allocator/solve.py _Level multiplies the level's value and bound (integer money "
-    "units) by a float dollars-per-unit factor, so a cost of 1,199,999.88 is reported as "
-    "1199999.8800000001 in result.levels, result.bound and the JSON, and bound != value at "
-    "the optimum. Fix: value * money_unit_cents / 100 (one exact division), or Decimal."))
 def test_cost_level_value_and_bound_are_exact(backend: str) -> None:
     # 99,999.99 × 12 = 1,199,999.88.
     sc = scenario(missions=[mission()], requirements=[req("R1")],
