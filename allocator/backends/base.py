@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-from ..model.linear import LinearModel
+from ..model.linear import LinearModel, Row
 from ..status import SolveStatus
 
 
@@ -41,6 +41,10 @@ class Backend(ABC):
         ``scale`` multiplies the objective for floating-point solvers only (money objectives
         become dollars); exact backends ignore it. Outcomes are in unscaled model units.
         """
+
+    @abstractmethod
+    def add_rows(self, rows: list[Row]) -> None:
+        """Add rows held back as lazy; they bind every later ``optimize``."""
 
     @abstractmethod
     def lock(self, objective: dict[int, int], upper: int, *, scale: float) -> None:

@@ -6,7 +6,7 @@ import time
 
 from ortools.sat.python import cp_model
 
-from ..model.linear import LinearModel
+from ..model.linear import LinearModel, Row
 from ..status import SolveStatus
 from .base import Backend, LevelOutcome
 
@@ -30,13 +30,14 @@ class CpSatBackend(Backend):
         super().__init__(model, threads=threads, log=log)
         self.cp = cp_model.CpModel()
         self.vars = [self.cp.new_int_var(v.lb, v.ub, v.name) for v in model.vars]
-        for row in model.rows:
+        self.add_rows([row for row in model.rows if not row.lazy])
+
+    def add_rows(self, rows: list[Row]) -> None:
+        for row in rows:
             expr = self._expr(dict(row.terms))
             lb = cp_model.INT_MIN if row.lb is None else row.lb
             ub = cp_model.INT_MAX if row.ub is None else row.ub
             self.cp.add_linear_constraint(expr, lb, ub).with_name(f"{row.family}[{row.label}]")
-        self._stop = False
-        self._solver: cp_model.CpSolver | None = None
 
     def _expr(self, terms: dict[int, int]) -> cp_model.LinearExprT:
         if not terms:

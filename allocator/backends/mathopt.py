@@ -11,7 +11,7 @@ import time
 
 from ortools.math_opt.python import mathopt
 
-from ..model.linear import LinearModel
+from ..model.linear import LinearModel, Row
 from ..status import SolveStatus
 from .base import Backend, LevelOutcome, float_row, hint_value, lock_upper, unscale, var_bounds
 
@@ -39,7 +39,10 @@ class MathOptBackend(Backend):
             lb, ub, integer = var_bounds(model, i)
             self.vars.append(self.mo.add_variable(lb=lb, ub=ub, is_integer=integer,
                                                   name=spec.name))
-        for row in model.rows:
+        self.add_rows([row for row in model.rows if not row.lazy])
+
+    def add_rows(self, rows: list[Row]) -> None:
+        for row in rows:
             self._add(row.terms, row.lb, row.ub, row.money, f"{row.family}[{row.label}]")
 
     def _add(self, terms, lb, ub, money: bool, name: str) -> None:

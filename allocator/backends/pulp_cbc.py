@@ -7,7 +7,7 @@ import time
 
 import pulp
 
-from ..model.linear import LinearModel
+from ..model.linear import LinearModel, Row
 from ..status import SolveStatus
 from .base import Backend, LevelOutcome, float_row, hint_value, lock_upper, unscale, var_bounds
 
@@ -35,9 +35,12 @@ class CbcBackend(Backend):
             lb, ub, integer = var_bounds(model, i)
             self.vars.append(pulp.LpVariable(f"v{i}", lb, ub,
                                              pulp.LpInteger if integer else pulp.LpContinuous))
-        for k, row in enumerate(model.rows):
-            self._add(f"r{k}", row.terms, row.lb, row.ub, row.money)
         self._locks = 0
+        self.add_rows([row for row in model.rows if not row.lazy])
+
+    def add_rows(self, rows: list[Row]) -> None:
+        for row in rows:
+            self._add(f"r{len(self.lp.constraints)}", row.terms, row.lb, row.ub, row.money)
 
     def _add(self, name: str, terms, lb, ub, money: bool) -> None:
         scaled, lb, ub = float_row(self.model, terms, lb, ub, money)

@@ -27,6 +27,9 @@ class Formulation:
     women_slack: dict[int, int] = field(default_factory=dict)  # mission -> w variable
     share_slack: dict[tuple[str, int], int] = field(default_factory=dict)  # (state, mission)
 
+    def slack_variables(self) -> set[int]:
+        return {*self.women_slack.values(), *self.share_slack.values()}
+
 
 def build_formulation(problem: ProblemData) -> Formulation:
     f = Formulation(problem)
@@ -196,7 +199,10 @@ def _state_share(f: Formulation) -> None:
                 slack = f.model.add_var(f"h[{state},{mission.mission_id}]", 0, most)
                 f.share_slack[state, mi] = slack
                 row.append((slack, -den))
-            f.model.add_row("state_share", f"{mission.mission_id}:{state}", row, None, 0)
+            # Lazy: a state rarely nears its share, and these rows (each tied to the mission
+            # total) make the soft-goal level far harder to prove; they join when violated.
+            f.model.add_row("state_share", f"{mission.mission_id}:{state}", row, None, 0,
+                            lazy=True)
 
 
 def _women_target(f: Formulation) -> None:

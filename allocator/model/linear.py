@@ -32,6 +32,11 @@ class Row:
     lb: int | None
     ub: int | None
     money: bool = False
+    lazy: bool = False  # left out until a plan violates it (see solve._with_lazy_rows)
+
+    def holds(self, values: list[int]) -> bool:
+        activity = sum(c * values[v] for v, c in self.terms)
+        return (self.lb is None or activity >= self.lb) and (self.ub is None or activity <= self.ub)
 
 
 @dataclass
@@ -48,7 +53,8 @@ class LinearModel:
         return len(self.vars) - 1
 
     def add_row(self, family: str, label: str, terms: list[tuple[int, int]],
-                lb: int | None = None, ub: int | None = None, *, money: bool = False) -> None:
+                lb: int | None = None, ub: int | None = None, *, money: bool = False,
+                lazy: bool = False) -> None:
         kept = tuple((v, c) for v, c in terms if c)
         if kept and not any(self.vars[v].money for v, _ in kept):
             # Every variable here is integer, so dividing by the coefficients' gcd and rounding
@@ -60,7 +66,7 @@ class LinearModel:
                 lb = None if lb is None else -(-lb // g)
                 ub = None if ub is None else ub // g
                 money = False
-        self.rows.append(Row(family, label, kept, lb, ub, money))
+        self.rows.append(Row(family, label, kept, lb, ub, money, lazy))
 
     def evaluate(self, level: str, values: list[int]) -> int:
         return sum(coef * values[v] for v, coef in self.objectives[level].items())
