@@ -60,8 +60,8 @@ class AllocationResult:
         v = self.verification
         if v is None:
             return dict.fromkeys(OBJECTIVE_KEYS)
-        return {"weighted_shortfall": v.weighted_shortfall, "soft_goal_slack": v.soft_goal_slack,
-                "cost_usd": float(v.cost_usd)}
+        return {"weighted_shortfall": v.weighted_shortfall,
+                "soft_goal_slack": float(v.soft_goal_slack), "cost_usd": float(v.cost_usd)}
 
     @property
     def bound(self) -> dict[str, float | None]:

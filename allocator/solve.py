@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 from .backends import DEFAULT_BACKEND, canonical_name, get_backend
@@ -80,19 +81,27 @@ def solve(
 
 
 class _Level:
-    def __init__(self, name: str, outcome: LevelOutcome, cents_per_unit: int | None,
-                 units_per_cent: int = 1):
+    """A level's outcome in the planner's units: ``per_unit`` converts one model unit exactly
+    (dollars per money unit, persons per soft-goal unit, 1 for weighted shortfall)."""
+
+    def __init__(self, name: str, outcome: LevelOutcome, per_unit: Fraction):
         self.values = outcome.values
 
-        def dollars(v: float | None) -> float | None:
-            # One exact division, so a cost of 1,199,999.88 reads back as exactly that.
-            if v is None or cents_per_unit is None:
-                return v
-            return v * cents_per_unit / (CENTS_PER_USD * units_per_cent)
+        def report(v: float | None) -> float | None:
+            # Integer model values times an exact Fraction: 1,199,999.88 stays exactly that.
+            return None if v is None else float(Fraction(round(v)) * per_unit)
 
         self.summary = LevelResult(level=name, status=outcome.status,
-                                   value=dollars(outcome.objective),
-                                   bound=dollars(outcome.bound), runtime_s=outcome.runtime_s)
+                                   value=report(outcome.objective),
+                                   bound=report(outcome.bound), runtime_s=outcome.runtime_s)
+
+
+def _per_unit(model: LinearModel, level: str) -> Fraction:
+    if level == "cost":
+        return Fraction(model.money_unit_cents, CENTS_PER_USD)
+    if level == "soft_goals":
+        return Fraction(1, model.soft_units_per_person)
+    return Fraction(1)
 
 
 def _time_share(deadline: float, levels_left: int) -> float:
@@ -167,41 +176,45 @@ def _solve_lexicographic(solver: Backend, f: Formulation, order: list[str],
     pending = [row for row in f.model.rows if row.lazy]
     for k, level in enumerate(order):
         objective = f.model.objectives[level]
-        cents = f.model.money_unit_cents if level == "cost" else None
-        usd = cents / CENTS_PER_USD if cents else None
+        per_unit = _per_unit(f.model, level)
+        # Floating-point solvers see money in dollars; other levels in their own units.
+        scale = float(per_unit) if level == "cost" else 1.0
         if not objective and hint is not None:
             # Nothing to optimise at this level (e.g. no soft goals): it is 0 for any plan.
             outcome = LevelOutcome(SolveStatus.OPTIMAL, hint, 0.0, 0.0, 0.0)
         else:
-            outcome = _optimize(solver, f, pending, objective, usd or 1.0, deadline,
+            outcome = _optimize(solver, f, pending, objective, scale, deadline,
                                 len(order) - k, hint)
         if outcome.values is None and hint is not None:
             # Out of time at a later level: the earlier plan still holds every lock so far.
             value = f.model.evaluate(level, hint)
             outcome = LevelOutcome(SolveStatus.FEASIBLE, hint, value, None, outcome.runtime_s)
-        levels.append(_Level(LEVEL_NAMES[level], outcome, cents))
+        levels.append(_Level(LEVEL_NAMES[level], outcome, per_unit))
         if outcome.values is None:
             break
         hint = outcome.values
         if objective:  # an empty level (no soft goals) has nothing to hold
-            solver.lock(objective, f.model.evaluate(level, hint), scale=usd or 1.0)
+            solver.lock(objective, f.model.evaluate(level, hint), scale=scale)
     return levels
 
 
 def _solve_weighted(solver: Backend, f: Formulation, deadline: float) -> list[_Level]:
-    # One exact integer objective in hundredths of a cent: weights are whole cents per unit
-    # of each level, and cost counts money units of ``money_unit_cents`` cents each.
+    # One exact integer objective in 1/L hundredths of a cent (L soft-goal units per person):
+    # weights are whole cents per unit of each level, cost counts money units of
+    # ``money_unit_cents`` cents, and soft goals count 1/L of a person.
     weights = f.problem.scenario.policy.objective_weights
-    per_unit = {"shortfall": weights.shortfall * CENTS_PER_USD * 100,
+    per_person = f.model.soft_units_per_person
+    per_unit = {"shortfall": weights.shortfall * CENTS_PER_USD * 100 * per_person,
                 "soft_goals": weights.soft_goals * CENTS_PER_USD * 100,
-                "cost": weights.cost * f.model.money_unit_cents * 100}
+                "cost": weights.cost * f.model.money_unit_cents * 100 * per_person}
     combined: dict[int, int] = {}
     for level, weight in per_unit.items():
         for var, coef in f.model.objectives[level].items():
             combined[var] = combined.get(var, 0) + int(weight) * coef
     pending = [row for row in f.model.rows if row.lazy]
-    outcome = _optimize(solver, f, pending, combined, 1e-4, deadline, 1, None)
-    return [_Level("weighted_usd", outcome, 1, units_per_cent=100)]
+    usd = Fraction(1, CENTS_PER_USD * 100 * per_person)
+    outcome = _optimize(solver, f, pending, combined, float(usd), deadline, 1, None)
+    return [_Level("weighted_usd", outcome, usd)]
 
 
 def _overall_status(levels: list[_Level]) -> SolveStatus:
@@ -251,9 +264,10 @@ def _verify_into(result: AllocationResult, model: LinearModel, values: list[int]
         problems.append(f"cost: model {model_cents} cents, verifier {report.cost_usd} USD")
     # Slack variables may sit above the true slack once their level is locked and no longer
     # minimised; the verifier's recomputation is the exact figure and can only be lower.
-    if report.soft_goal_slack > model.evaluate("soft_goals", values):
-        problems.append(f"soft-goal slack: model {model.evaluate('soft_goals', values)}, "
-                        f"verifier {report.soft_goal_slack}")
+    model_slack = Fraction(model.evaluate("soft_goals", values), model.soft_units_per_person)
+    if report.soft_goal_slack > model_slack:
+        problems.append(f"soft-goal slack: model {model_slack}, verifier "
+                        f"{report.soft_goal_slack}")
     if problems:
         raise VerificationError(problems)
     result.verification = report

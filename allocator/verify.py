@@ -8,7 +8,6 @@ here instead of being confirmed by the same code that made it.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,7 +26,7 @@ class VerificationReport:
 
     violations: list[str] = field(default_factory=list)
     weighted_shortfall: int = 0
-    soft_goal_slack: int = 0
+    soft_goal_slack: Fraction = Fraction(0)  # persons, exact
     cost_usd: Decimal = Decimal(0)
     mission_cost_usd: dict[str, Decimal] = field(default_factory=dict)
     mission_personnel: dict[str, int] = field(default_factory=dict)
@@ -199,13 +198,13 @@ def verify_plan(scenario: Scenario, plan: Plan) -> VerificationReport:
             bad(f"mission {mid} deploys {total} personnel, ceiling {m.personnel_ceiling}")
         target = m.women_target if m.women_target is not None else policy.women_target
         if target is not None:
-            report.soft_goal_slack += max(0, math.ceil(_share(target) * total - women[mid]))
+            report.soft_goal_slack += max(Fraction(0), _share(target) * total - women[mid])
         share = m.max_state_share if m.max_state_share is not None else policy.max_state_share
         if share is not None:
             for (mission_id, state), count in by_state.items():
                 if mission_id != mid:
                     continue
-                excess = math.ceil(count - _share(share) * total)
+                excess = count - _share(share) * total
                 if excess > 0 and policy.state_share_hard:
                     bad(f"{state} provides {count} of {total} personnel in {mid}, above the "
                         f"{share:.0%} share limit")

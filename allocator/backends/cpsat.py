@@ -55,8 +55,12 @@ class CpSatBackend(Backend):
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(time_limit_s, 0.01)
         solver.parameters.log_search_progress = self.log
-        if self.threads:
-            solver.parameters.num_workers = self.threads
+        # The model is a large linear program with integers; the full linear relaxation
+        # (level 2) proves its cost level several times faster than the default (measured on
+        # datasets/un_2025), and CP-SAT's portfolio needs about 8 workers to include its
+        # LP-based strategies, even on 2 cores.
+        solver.parameters.linearization_level = 2
+        solver.parameters.num_workers = self.threads or 8
         started = time.perf_counter()
         code = solver.solve(self.cp)
         runtime = time.perf_counter() - started

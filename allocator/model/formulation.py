@@ -2,11 +2,17 @@
 
 Reading guide: ``x`` units of a pledge on a requirement, ``e`` equipment items on a requirement,
 ``s`` shortfall, ``y`` funding (money units) to a mission, ``P`` personnel in a mission, ``w`` women
-below target (persons), ``h`` a state's personnel above its share (persons).
+below target, ``h`` a state's personnel above its share.
+
+Soft-goal slack is exact, not rounded to whole persons: with a target or share num/den, ``w`` and
+``h`` count 1/den of a person, and the soft-goal objective weighs each by L/den, L being the least
+common multiple of all those denominators (``LinearModel.soft_units_per_person``). Rounding up to
+whole persons per mission made later levels much harder to prove (measured on datasets/un_2025).
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -26,6 +32,7 @@ class Formulation:
     personnel: dict[int, int] = field(default_factory=dict)  # mission -> P variable
     women_slack: dict[int, int] = field(default_factory=dict)  # mission -> w variable
     share_slack: dict[tuple[str, int], int] = field(default_factory=dict)  # (state, mission)
+    slack_den: dict[int, int] = field(default_factory=dict)  # slack var -> 1/den person units
 
     def slack_variables(self) -> set[int]:
         return {*self.women_slack.values(), *self.share_slack.values()}
@@ -180,7 +187,7 @@ def _mission_personnel(f: Formulation) -> None:
 
 
 def _state_share(f: Formulation) -> None:
-    """den*S[state,m] - num*P[m] <= den*h: a state's personnel within its share of the mission."""
+    """den*S[state,m] - num*P[m] <= h: a state's personnel within its share of the mission."""
     p = f.problem
     sc = p.scenario
     for mi, mission in enumerate(sc.missions):
@@ -196,9 +203,10 @@ def _state_share(f: Formulation) -> None:
             most = sum(coef * f.model.vars[v].ub for v, coef in terms)
             row = [(v, den * c) for v, c in terms] + [(f.personnel[mi], -num)]
             if not p.state_share_hard:
-                slack = f.model.add_var(f"h[{state},{mission.mission_id}]", 0, most)
+                slack = f.model.add_var(f"h[{state},{mission.mission_id}]", 0, den * most)
                 f.share_slack[state, mi] = slack
-                row.append((slack, -den))
+                f.slack_den[slack] = den
+                row.append((slack, -1))
             # Lazy: a state rarely nears its share, and these rows (each tied to the mission
             # total) make the soft-goal level far harder to prove; they join when violated.
             f.model.add_row("state_share", f"{mission.mission_id}:{state}", row, None, 0,
@@ -206,7 +214,7 @@ def _state_share(f: Formulation) -> None:
 
 
 def _women_target(f: Formulation) -> None:
-    """den*W[m] - num*P[m] + den*w[m] >= 0: women below target cost w persons of slack.
+    """den*W[m] - num*P[m] + w[m] >= 0: women below target cost w/den persons of slack.
 
     Written per pair (coefficient den*women - num*personnel) rather than through P[m]:
     CP-SAT's relaxation is much tighter on the direct form.
@@ -225,15 +233,17 @@ def _women_target(f: Formulation) -> None:
             pledge = sc.unit_pledges[p.unit_pairs[i].u]
             terms.append((f.x[i], den * pledge.women_per_unit - num * pledge.personnel_per_unit))
             most += num * pledge.personnel_per_unit * f.model.vars[f.x[i]].ub
-        slack = f.model.add_var(f"w[{mission.mission_id}]", 0, -(-most // den))
+        slack = f.model.add_var(f"w[{mission.mission_id}]", 0, most)
         f.women_slack[mi] = slack
-        f.model.add_row("women_target", mission.mission_id, [*terms, (slack, den)], 0, None)
+        f.slack_den[slack] = den
+        f.model.add_row("women_target", mission.mission_id, [*terms, (slack, 1)], 0, None)
 
 
 def _objectives(f: Formulation) -> None:
     p = f.problem
     shortfall = {f.s[r]: p.requirement_weight[r] for r in range(len(f.s))}
-    soft = {v: 1 for v in [*f.women_slack.values(), *f.share_slack.values()]}
+    per_person = math.lcm(*f.slack_den.values()) if f.slack_den else 1
+    soft = {v: per_person // den for v, den in f.slack_den.items()}
     cost: dict[int, int] = {}
     for i, pair in enumerate(p.unit_pairs):
         cost[f.x[i]] = pair.cost
@@ -241,3 +251,4 @@ def _objectives(f: Formulation) -> None:
         cost[f.e[i]] = epair.cost
     f.model.objectives = {"shortfall": shortfall, "soft_goals": soft, "cost": cost}
     f.model.money_unit_cents = p.money_unit_cents
+    f.model.soft_units_per_person = per_person

@@ -46,6 +46,7 @@ class LinearModel:
     objectives: dict[str, dict[int, int]] = field(default_factory=dict)
     """Objective level -> {variable index: coefficient}; cost is in money units."""
     money_unit_cents: int = 1
+    soft_units_per_person: int = 1  # the soft-goal objective counts 1/this of a person
 
     def add_var(self, name: str, lb: int, ub: int, *, integer: bool = True,
                 money: bool = False) -> int:

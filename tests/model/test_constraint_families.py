@@ -510,8 +510,8 @@ def test_personnel_ceiling_causes_shortfall(backend: str) -> None:
 # ----- force mix (max state share) ---------------------------------------------------------------
 
 def test_state_share_soft_slack_is_counted(backend: str) -> None:
-    # One contributor: S = P = 2 × 101 = 202; share 0.3 allows 60.6, so the slack is
-    # ceil(202 - 60.6) = 142. Cost 202 × 1448 × 12 = 3,509,952.
+    # One contributor: S = P = 2 × 101 = 202; share 0.3 allows 60.6, so the slack is exactly
+    # 202 - 60.6 = 141.4 persons (not rounded up to 142). Cost 202 × 1448 × 12 = 3,509,952.
     sc = scenario(
         missions=[mission(max_state_share=0.3)],
         requirements=[req("R1", "INF_COY", units=2)],
@@ -519,19 +519,38 @@ def test_state_share_soft_slack_is_counted(backend: str) -> None:
     )
     result = optimal(sc, backend)
     assert units_of(result) == {("P1", "R1"): 2}
-    assert result.objective == objective(0, 142, 3_509_952.0)
+    assert result.objective == objective(0, 141.4, 3_509_952.0)
+    assert result.levels[1].value == 141.4
 
 
 SHARE_PLEDGES = [pledge("P1", "AAA", units=2), pledge("P2", "BBB")]
 
 
 def test_state_share_soft_by_default(backend: str) -> None:
-    # Share 0.5, three units asked: all deploy, AAA has 200 of 300, ceil(200 - 150) = 50.
+    # Share 0.5, three units asked: all deploy, AAA has 200 of 300, 200 - 0.5 × 300 = 50.
     sc = scenario(missions=[mission(max_state_share=0.5)], requirements=[req("R1", units=3)],
                   unit_pledges=SHARE_PLEDGES)
     result = optimal(sc, backend)
     assert units_of(result) == {("P1", "R1"): 2, ("P2", "R1"): 1}
     assert result.objective == objective(0, 50, 3 * UNIT_100)
+
+
+def test_state_share_half_a_person_over_counts(backend: str) -> None:
+    # Share 0.5, two units asked. P1 (AAA, 101 persons, dear: 200,000 × 12 = 2,400,000) + P3
+    # (BBB, 100): AAA has 101 of 201, 101 - 100.5 = 0.5 over. P2 (AAA, 102: 1,772,352) + P3:
+    # 102 of 202, 1 over. P1 + P2 is all AAA: 203 - 101.5 = 101.5. Exact slack prefers
+    # P1 + P3 (0.5 < 1) despite the cost 2,400,000 + 1,737,600 = 4,137,600; rounded up to
+    # whole persons both mixes would tie at 1 and the cheaper P2 + P3 would win.
+    sc = scenario(
+        missions=[mission(max_state_share=0.5)],
+        requirements=[req("R1", units=2)],
+        unit_pledges=[pledge("P1", "AAA", personnel_per_unit=101, monthly_cost_usd=200_000),
+                      pledge("P2", "AAA", personnel_per_unit=102),
+                      pledge("P3", "BBB")],
+    )
+    result = optimal(sc, backend)
+    assert units_of(result) == {("P1", "R1"): 1, ("P3", "R1"): 1}
+    assert result.objective == objective(0, 0.5, 4_137_600.0)
 
 
 def test_state_share_hard_causes_shortfall(backend: str) -> None:
@@ -577,18 +596,37 @@ def test_state_share_hard_picks_balanced_mix(backend: str) -> None:
 # ----- women target ------------------------------------------------------------------------------
 
 def test_women_target_soft_slack(backend: str) -> None:
-    # 850 persons with 85 women, target 15%: ceil(0.15 × 850 - 85) = ceil(42.5) = 43.
-    # Cost 850 × 1448 × 12 = 14,769,600.
+    # 850 persons with 85 women, target 15%: 0.15 × 850 - 85 = 127.5 - 85 = 42.5 persons of
+    # slack, exact (not rounded up to 43). Cost 850 × 1448 × 12 = 14,769,600.
     sc = scenario(missions=[mission(women_target=0.15)], requirements=[req("R1")],
                   unit_pledges=[pledge("P1", "AAA", personnel_per_unit=850, women_per_unit=85)])
     result = optimal(sc, backend)
     assert units_of(result) == {("P1", "R1"): 1}
-    assert result.objective == objective(0, 43, 14_769_600.0)
+    assert result.objective == objective(0, 42.5, 14_769_600.0)
+    assert result.levels[1].value == 42.5
+
+
+def test_women_target_half_a_woman_short_counts(backend: str) -> None:
+    # Target 15%, one unit asked. P1 (100 persons, 14 women): 15 - 14 = 1 short, 1,737,600.
+    # P2 (90 persons, 13 women, 200,000 × 12 = 2,400,000): 13.5 - 13 = 0.5 short. Exact slack
+    # prefers the dearer P2; rounded up to whole persons both would be 1 short and P1 would
+    # win on cost.
+    sc = scenario(
+        missions=[mission(women_target=0.15)],
+        requirements=[req("R1")],
+        unit_pledges=[pledge("P1", "AAA", women_per_unit=14),
+                      pledge("P2", "BBB", personnel_per_unit=90, women_per_unit=13,
+                             monthly_cost_usd=200_000)],
+    )
+    result = optimal(sc, backend)
+    assert units_of(result) == {("P2", "R1"): 1}
+    assert result.objective == objective(0, 0.5, 2_400_000.0)
+    assert result.levels[1].value == 0.5
 
 
 def test_women_target_prefers_more_women_over_cost(backend: str) -> None:
     # Level 1 ties (either battalion fills R1). P2 has 130 women (>= 127.5, no slack) but costs
-    # 1,300,000 a month (15,600,000) against P1's 14,769,600 with a slack of 43.
+    # 1,300,000 a month (15,600,000) against P1's 14,769,600 with a slack of 42.5.
     # The policy-wide target applies because the mission sets none.
     sc = scenario(
         missions=[mission()],

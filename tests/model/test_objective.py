@@ -41,9 +41,10 @@ def test_shortfall_beats_cost(backend: str) -> None:
     assert result.objective == objective(0, 0, 120_000_000.0)
 
 
-# Share 0.3 of 202 persons is 60.6. Two AAA units (101 persons each): AAA holds 202, slack
-# ceil(202 - 60.6) = 142, cost 2 × 101 × 1448 × 12 = 3,509,952. One AAA + the dear BBB unit:
-# each state holds 101, slack 2 × ceil(101 - 60.6) = 2 × 41 = 82, cost
+# Share 0.3 of 202 persons is 60.6; slack is exact (fractions of a person, never rounded).
+# Two AAA units (101 persons each): AAA holds 202, slack 202 - 60.6 = 141.4, cost
+# 2 × 101 × 1448 × 12 = 3,509,952. One AAA + the dear BBB unit: each state holds 101, slack
+# 2 × (101 - 60.6) = 2 × 40.4 = 80.8, cost
 # 101 × 1448 × 12 + 1,000,000 × 12 = 1,754,976 + 12,000,000 = 13,754,976.
 SHARE = scenario(
     missions=[mission(max_state_share=0.3)],
@@ -52,8 +53,8 @@ SHARE = scenario(
                   pledge("P2", "BBB", "INF_COY", personnel_per_unit=101,
                          monthly_cost_usd=1_000_000)],
 )
-MIXED = ({("P1", "R1"): 1, ("P2", "R1"): 1}, objective(0, 82, 13_754_976.0))
-CHEAP = ({("P1", "R1"): 2}, objective(0, 142, 3_509_952.0))
+MIXED = ({("P1", "R1"): 1, ("P2", "R1"): 1}, objective(0, 80.8, 13_754_976.0))
+CHEAP = ({("P1", "R1"): 2}, objective(0, 141.4, 3_509_952.0))
 
 
 def _with_policy(sc: Any, **policy: Any) -> Any:
@@ -163,16 +164,36 @@ def test_policy_objective_mode_weighted(backend: str) -> None:
 
 
 def test_weighted_soft_goals_against_cost(backend: str) -> None:
-    # MIXED saves 142 - 82 = 60 persons of slack for 13,754,976 - 3,509,952 = 10,245,024.
-    # At the default 1,000,000 per person (60,000,000 > 10,245,024) weighted agrees with
-    # lexicographic; at 100,000 (6,000,000 < 10,245,024) the cheap mix wins.
+    # MIXED saves 141.4 - 80.8 = 60.6 persons of slack for 13,754,976 - 3,509,952 = 10,245,024.
+    # At the default 1,000,000 per person (60,600,000 > 10,245,024) weighted agrees with
+    # lexicographic; at 100,000 (6,060,000 < 10,245,024) the cheap mix wins.
     result = optimal(SHARE, backend, objective="weighted")
     assert (units_of(result), result.objective) == MIXED
+    # 80.8 × 1,000,000 + 13,754,976 = 94,554,976.
+    assert result.levels[0].value == 94_554_976.0
     result = optimal(_with_policy(SHARE, **_weighted(100_000_000, 100_000)), backend,
                      objective="weighted")
     assert (units_of(result), result.objective) == CHEAP
-    # 142 × 100,000 + 3,509,952 = 17,709,952.
-    assert result.levels[0].value == 17_709_952.0
+    # 141.4 × 100,000 + 3,509,952 = 14,140,000 + 3,509,952 = 17,649,952.
+    assert result.levels[0].value == 17_649_952.0
+
+
+@pytest.mark.parametrize(("per_person", "expected", "value"), [
+    # Break-even: 10,245,024 / 60.6 = 169,059.80... USD per person (with slack rounded up to
+    # whole persons it was 10,245,024 / 60 = 170,750.4, so both weights here picked CHEAP).
+    # 169,060: MIXED 80.8 × 169,060 + 13,754,976 = 13,660,048 + 13,754,976 = 27,415,024
+    # against CHEAP 141.4 × 169,060 + 3,509,952 = 23,905,084 + 3,509,952 = 27,415,036.
+    (169_060, MIXED, 27_415_024.0),
+    # 169,059: MIXED 13,659,967.2 + 13,754,976 = 27,414,943.2 against
+    # CHEAP 23,904,942.6 + 3,509,952 = 27,414,894.6.
+    (169_059, CHEAP, 27_414_894.6),
+])
+def test_weighted_soft_goal_break_even_is_exact(backend: str, per_person: int, expected: tuple,
+                                                value: float) -> None:
+    result = optimal(_with_policy(SHARE, **_weighted(100_000_000, per_person)), backend,
+                     objective="weighted")
+    assert (units_of(result), result.objective) == expected
+    assert result.levels[0].value == value
 
 
 def test_weighted_mode_rejects_unknown_name() -> None:
@@ -186,7 +207,8 @@ def test_objective_keys_and_json_form(backend: str) -> None:
     result = optimal(SHARE, backend)
     assert set(result.objective) == KEYS
     assert isinstance(result.objective["weighted_shortfall"], int)
-    assert isinstance(result.objective["soft_goal_slack"], int)
+    # Soft-goal slack is exact, in fractions of a person: a float (80.8 here).
+    assert isinstance(result.objective["soft_goal_slack"], float)
     assert isinstance(result.objective["cost_usd"], float)
     doc = result.to_dict()
     assert doc["status"] == "optimal"

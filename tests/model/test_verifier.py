@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -93,7 +94,8 @@ def test_base_plan_is_valid_and_its_objective_exact() -> None:
     assert report.ok, report.violations
     # Shortfall: only R5 (priority 5, weight 1) is empty: 1.
     # M1: 270 persons, 40 women. Women: 0.2 × 270 = 54, 14 short. Share: AAA has 200 of 270,
-    # 0.7 × 270 = 189, 11 over. Slack 14 + 11 = 25. M2 has no soft goals.
+    # 0.7 × 270 = 189, 11 over. Slack 14 + 11 = 25 persons (exact, a Fraction). M2 has no
+    # soft goals.
     # M1 cost: 2 × (1,737,600 + 1,000.50) + 1,216,320 + 4 × 12,000 = 4,741,521.
     # M2 cost: 1,737,600. Total 6,479,121.
     assert report.weighted_shortfall == 1
@@ -103,13 +105,30 @@ def test_base_plan_is_valid_and_its_objective_exact() -> None:
     assert report.mission_personnel == {"M1": 270, "M2": 100}
 
 
+@pytest.mark.parametrize(("m1", "slack"), [
+    # Women 0.15 × 270 = 40.5, 0.5 short of the 40 there; share 200 - 189 = 11: 11.5, not the
+    # 1 + 11 = 12 that rounding each soft goal up to whole persons would give.
+    ({"women_target": 0.15}, Fraction(23, 2)),
+    # Women 14 short (as in BASE); share 0.73 × 270 = 197.1, AAA 2.9 over: 16.9, not 14 + 3.
+    ({"max_state_share": 0.73}, Fraction(169, 10)),
+    # Both fractional: 0.5 + 2.9 = 3.4.
+    ({"women_target": 0.15, "max_state_share": 0.73}, Fraction(17, 5)),
+])
+def test_soft_goal_slack_is_exact_not_rounded(m1: dict[str, Any], slack: Fraction) -> None:
+    report = verify_plan(build(m1=m1), BASE)
+    assert report.ok, report.violations
+    assert isinstance(report.soft_goal_slack, Fraction)
+    assert report.soft_goal_slack == slack
+
+
 def test_objective_of_a_partial_plan() -> None:
     plan = Plan((Assignment("P1", "R1", 1), Assignment("P2", "R2", 1), Assignment("P6", "R3", 1)),
                 (EquipmentFlow("Q1", "R4", 3),))
     report = verify_plan(SC, plan)
     assert report.ok, report.violations
     # R1 misses 1 (16), R4 misses 1 (2), R5 misses 1 (1): 19.
-    # M1: 170 persons, 30 women: 0.2 × 170 = 34, slack 4; share 0.7 × 170 = 119 > 100, 70.
+    # M1: 170 persons, 30 women: 0.2 × 170 = 34, slack 4; share 0.7 × 170 = 119 is above both
+    # AAA's 100 and BBB's 70, so no share slack.
     # M1 cost 1,738,600.50 + 1,216,320 + 36,000 = 2,990,920.50; with M2 4,728,520.50.
     assert report.weighted_shortfall == 19
     assert report.soft_goal_slack == 4
