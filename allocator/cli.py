@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -52,7 +53,7 @@ def _print_result(result: AllocationResult) -> None:
     colour = "green" if result.status.has_plan else "red"
     console.print(f"[bold]{result.scenario.name}[/]: [{colour}]{result.status.value}[/] "
                   f"with {result.backend} in {result.runtime_s:.2f} s "
-                  f"(model built in {result.build_s:.2f} s)")
+                  f"(model built in {result.build_s:.2f} s)", soft_wrap=True)
     if result.plan is None:
         console.print(result.summary().splitlines()[-1])
         return
@@ -60,21 +61,25 @@ def _print_result(result: AllocationResult) -> None:
     gap = "n/a" if result.gap is None else f"{result.gap:.4%}"
     console.print(f"weighted shortfall {obj['weighted_shortfall']}, soft-goal slack "
                   f"{obj['soft_goal_slack']}, cost US${obj['cost_usd']:,.0f}; gap {gap}; "
-                  f"plan {verified}")
-    table = Table("mission", "personnel", "ceiling", "women %", "contributors",
-                  "units filled", "cost US$", "budget + funding US$", title="Missions")
+                  f"plan {verified}", soft_wrap=True)
+    # Money in US$ millions and short headers, so the table fits an 80-column terminal or log.
+    table = Table(title="Missions (budget includes the funding routed to it)",
+                  box=box.SIMPLE_HEAD)
+    table.add_column("mission")
+    for header in ("personnel", "ceiling", "women", "states", "units", "cost $M", "budget $M"):
+        table.add_column(header, justify="right")
     for m in result.missions.itertuples():
+        ceiling = m.personnel_ceiling
         table.add_row(
             m.mission_id, f"{m.personnel:,}",
-            "-" if m.personnel_ceiling is None or m.personnel_ceiling != m.personnel_ceiling
-            else f"{int(m.personnel_ceiling):,}",
+            "-" if ceiling is None or ceiling != ceiling else f"{int(ceiling):,}",
             f"{m.women_share:.1%}", str(m.contributors), f"{m.units_filled}/{m.units_asked}",
-            f"{m.cost_usd:,.0f}", f"{m.budget_usd + m.funding_usd:,.0f}")
+            f"{m.cost_usd / 1e6:,.1f}", f"{(m.budget_usd + m.funding_usd) / 1e6:,.1f}")
     console.print(table)
     short = result.requirements[result.requirements.shortfall > 0]
     if len(short):
         gaps = Table("requirement", "mission", "capability", "priority", "filled", "short",
-                     title=f"Requirements with a shortfall ({len(short)})")
+                     title=f"Requirements with a shortfall ({len(short)})", box=box.SIMPLE_HEAD)
         for r in short.sort_values(["priority", "requirement_id"]).head(25).itertuples():
             gaps.add_row(r.requirement_id, r.mission_id, r.capability, str(r.priority),
                          f"{r.filled}/{r.units}", str(r.shortfall))
