@@ -145,7 +145,8 @@ def _optimize(solver: Backend, f: Formulation, pending: list[Row], objective: di
     slacks = f.slack_variables()
     previous = hint
     while True:
-        outcome = solver.optimize(objective, scale=scale, hint=hint,
+        outcome = solver.optimize(objective, scale=scale,
+                                  hint=hint if solver.warm_start else None,
                                   time_limit_s=_time_share(deadline, share))
         runtime += outcome.runtime_s
         outcome.runtime_s = runtime

@@ -27,6 +27,8 @@ class Backend(ABC):
     """One solver. Subclasses translate the model once in ``__init__`` and keep it warm."""
 
     name: str = ""
+    warm_start: bool = True
+    """Whether the previous level's plan is passed as a hint (MIP start) to the next level."""
 
     def __init__(self, model: LinearModel, *, threads: int | None = None, log: bool = False):
         self.model = model
