@@ -50,6 +50,9 @@ def solve(
         from .scenario.readers import read_scenario
 
         scenario = read_scenario(Path(scenario))
+    else:
+        # A caller's Scenario may be an unvalidated model_copy; nothing unchecked is solved.
+        scenario = scenario.revalidated()
     name = canonical_name(backend)
     backend_class = get_backend(name)
     policy = scenario.policy

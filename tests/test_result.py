@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from allocator import AllocationResult, SolveStatus
+from allocator import AllocationResult, ScenarioError, SolveStatus, solve, verify_plan
 
 from .helpers import mission, pledge, req, scenario, solved
 
@@ -102,3 +103,30 @@ def test_summary_is_readable(result: AllocationResult) -> None:
     text = result.summary()
     assert "optimal" in text and "filled 2 of 3 units asked" in text
     assert "M1" in text
+
+
+def test_unvalidated_model_copy_money_is_exact() -> None:
+    # model_copy(update=...) skips validation, so a budget may arrive as a plain int: 16,569,600
+    # is exactly the battalion (14,769,600) plus the hospital (1,800,000).
+    tight = SC.model_copy(update={"missions": [
+        m.model_copy(update={"budget_usd": 16_569_600}) for m in SC.missions]})
+    result = solve(tight, time_limit=30)
+    # solve() validates the copy again: the budget is a Decimal in the scenario it solved.
+    assert result.scenario.missions[0].budget_usd == Decimal("16569600")
+    assert verify_plan(result.scenario, result.plan).ok
+    assert result.objective["cost_usd"] == 16_569_600.0
+    # One dollar less (as a float): F1, earmarked to M1, pays exactly that dollar.
+    short = SC.model_copy(update={"missions": [
+        m.model_copy(update={"budget_usd": 16_569_599.0}) for m in SC.missions]})
+    result = solve(short, time_limit=30)
+    assert result.objective == {"weighted_shortfall": 16, "soft_goal_slack": 0.0,
+                                "cost_usd": 16_569_600.0}
+    assert result.funding_flows.to_dict("records") == [
+        {"funding_id": "F1", "donor": "CCC", "mission_id": "M1", "amount_usd": 1.0}]
+
+
+def test_unvalidated_model_copy_errors_are_reported() -> None:
+    bad = SC.model_copy(update={"missions": [
+        m.model_copy(update={"budget_usd": -5}) for m in SC.missions]})
+    with pytest.raises(ScenarioError, match=r"missions, row 1, column 'budget_usd'"):
+        solve(bad)

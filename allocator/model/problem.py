@@ -21,10 +21,7 @@ CENTS_PER_USD = 100
 """Inputs are whole cents (the schema rejects fractions of a cent)."""
 
 
-def to_cents(amount: Decimal | int | float) -> int:
-    # ``model_copy(update=...)`` skips validation, so an analyst's int or float can land here.
-    if not isinstance(amount, Decimal):
-        amount = Decimal(str(amount))
+def to_cents(amount: Decimal) -> int:
     cents = amount * CENTS_PER_USD
     if cents != cents.to_integral_value():
         raise ValueError(f"amount {amount} is not a whole number of cents")

@@ -70,6 +70,20 @@ class Scenario(BaseModel):
             row_numbers=row_numbers or {},
         )
 
+    def revalidated(self) -> Scenario:
+        """The same scenario validated again, rows and cross-references.
+
+        ``model_copy(update=...)`` skips pydantic validation, so an edited copy may hold a
+        float budget or an unknown mission id; this turns it back into a checked scenario (or
+        raises ScenarioError listing every problem).
+        """
+        from .validate import build_scenario
+
+        return build_scenario(
+            {table: [row.model_dump() for row in getattr(self, table)] for table in TABLE_ROWS},
+            name=self.name, description=self.description, policy=self.policy.model_dump(),
+            sources={}, row_numbers={})
+
     # ----- lookups -------------------------------------------------------------------------
     @cached_property
     def mission_by_id(self) -> dict[str, Mission]:

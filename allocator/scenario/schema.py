@@ -131,6 +131,8 @@ def _to_code(value: Any) -> Any:
 def _serialize_money(value: Decimal | None) -> int | float | None:
     if value is None:
         return None
+    if not isinstance(value, Decimal):  # set by an unvalidated model_copy(update=...)
+        value = Decimal(str(value))
     return int(value) if value == value.to_integral_value() else float(value)
 
 
