@@ -216,8 +216,8 @@ def _state_share(f: Formulation) -> None:
 def _women_target(f: Formulation) -> None:
     """den*W[m] - num*P[m] + w[m] >= 0: women below target cost w/den persons of slack.
 
-    Written per pair (coefficient den*women - num*personnel) rather than through P[m]:
-    CP-SAT's relaxation is much tighter on the direct form.
+    Written per pair (coefficient den*women - num*personnel) rather than through P[m], so
+    P[m] exists only where a state-share limit needs it.
     """
     p = f.problem
     sc = p.scenario
