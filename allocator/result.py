@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from .model.problem import transport_costs, unit_monthly_cost
 from .plan import Assignment, EquipmentFlow, FundingFlow, Plan
 from .scenario.model import Scenario
 from .status import SolveStatus
@@ -94,21 +95,17 @@ class AllocationResult:
                 "kit": sc.equipment_by_id, "fund": sc.funding_by_id,
                 "mission": sc.mission_by_id}
 
+    @cached_property
+    def _transport(self) -> dict[tuple[str, str], Decimal]:
+        return transport_costs(self.scenario)
+
     def _unit_cost(self, a: Assignment) -> Decimal:
+        """Cost of one unit of the assignment for the period, transport included (US$)."""
         sc = self.scenario
         u = sc.pledge_by_id[a.pledge_id]
         mission_id = sc.requirement_by_id[a.requirement_id].mission_id
-        monthly = u.monthly_cost_usd if u.monthly_cost_usd is not None else (
-            u.personnel_per_unit * sc.policy.reimbursement_rate_usd
-            + u.equipment_monthly_cost_usd)
-        move = Decimal(0)
-        for t in sc.transport_costs:
-            if t.mission_id == mission_id and t.pledge_id == u.pledge_id:
-                move = t.cost_usd_per_unit
-                break
-            if t.mission_id == mission_id and t.state == u.state:
-                move = t.cost_usd_per_unit
-        return sc.policy.period_months * monthly + move
+        move = self._transport.get((u.pledge_id, mission_id), Decimal(0))
+        return sc.policy.period_months * unit_monthly_cost(sc, u) + move
 
     @cached_property
     def assignments(self) -> pd.DataFrame:

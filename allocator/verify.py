@@ -90,6 +90,20 @@ def verify_plan(scenario: Scenario, plan: Plan) -> VerificationReport:
             broken.append(f"caveat excludes {mission_id}")
         return broken
 
+    pledges_by_capability: dict[str, list] = defaultdict(list)
+    for u in scenario.unit_pledges:
+        pledges_by_capability[u.capability].append(u)
+    gap_items: dict[str, set[str]] = {}
+
+    def gap_items_of(r) -> set[str]:
+        """Equipment items that some pledge allowed on r lacks (computed once per r)."""
+        if r.requirement_id not in gap_items:
+            fillers = {r.capability, *may_fill.get(r.capability, ())}
+            gap_items[r.requirement_id] = {
+                item for cap in fillers for p in pledges_by_capability.get(cap, [])
+                if p.equipment_gap and not unit_rules_broken(p, r) for item in p.equipment_gap}
+        return gap_items[r.requirement_id]
+
     used_units: dict[str, int] = defaultdict(int)
     filled: dict[str, int] = defaultdict(int)
     gap_need: dict[tuple[str, str], int] = defaultdict(int)
@@ -137,8 +151,7 @@ def verify_plan(scenario: Scenario, plan: Plan) -> VerificationReport:
             bad(f"equipment flow {e.equipment_id}->{e.requirement_id} ({e.items} items) is "
                 "not a valid flow")
             continue
-        serves_gap = any(q.item in p.equipment_gap and not unit_rules_broken(p, r)
-                         for p in scenario.unit_pledges)
+        serves_gap = q.item in gap_items_of(r)
         if q.item != r.capability and not serves_gap:
             bad(f"equipment {q.equipment_id} ({q.item}) is neither asked by {r.requirement_id} "
                 "nor a gap of a pledge that may serve it")

@@ -151,19 +151,19 @@ def compatible(scenario: Scenario, pledge: UnitPledge, requirement: Requirement,
     )
 
 
-def _transport_cents(scenario: Scenario) -> dict[tuple[str, str], int]:
-    """(pledge_id, mission_id) -> cents per unit; pledge-specific rows override state rows."""
-    by_state = {(t.state, t.mission_id): to_cents(t.cost_usd_per_unit)
-                for t in scenario.transport_costs if t.state}
-    by_pledge = {(t.pledge_id, t.mission_id): to_cents(t.cost_usd_per_unit)
-                 for t in scenario.transport_costs if t.pledge_id}
-    table: dict[tuple[str, str], int] = {}
+def transport_costs(scenario: Scenario) -> dict[tuple[str, str], Decimal]:
+    """(pledge_id, mission_id) -> US$ per unit; a pledge's own row overrides its state's."""
+    pledges_of_state: dict[str, list[str]] = defaultdict(list)
     for pledge in scenario.unit_pledges:
-        for mission in scenario.missions:
-            key = (pledge.pledge_id, mission.mission_id)
-            cents = by_pledge.get(key, by_state.get((pledge.state, mission.mission_id), 0))
-            if cents:
-                table[key] = cents
+        pledges_of_state[pledge.state].append(pledge.pledge_id)
+    table: dict[tuple[str, str], Decimal] = {}
+    for t in scenario.transport_costs:
+        if t.state:
+            for pledge_id in pledges_of_state.get(t.state, []):
+                table[pledge_id, t.mission_id] = t.cost_usd_per_unit
+    for t in scenario.transport_costs:
+        if t.pledge_id:
+            table[t.pledge_id, t.mission_id] = t.cost_usd_per_unit
     return table
 
 
@@ -178,7 +178,7 @@ def compile_problem(scenario: Scenario) -> ProblemData:
     mission_index = {m.mission_id: i for i, m in enumerate(scenario.missions)}
     items = equipment_items(scenario)
     fillers = substitutes(scenario)
-    transport = _transport_cents(scenario)
+    transport = {key: to_cents(usd) for key, usd in transport_costs(scenario).items()}
 
     unit_cost = [to_cents(unit_monthly_cost(scenario, u)) * months for u in scenario.unit_pledges]
     equipment_cost = [to_cents(q.monthly_cost_usd) * months for q in scenario.equipment_pledges]
