@@ -52,9 +52,6 @@ class Backend(ABC):
     def lock(self, objective: dict[int, int], upper: int, *, scale: float) -> None:
         """Hold ``objective <= upper`` from now on (a lexicographic level that is settled)."""
 
-    @staticmethod
-    def rounded(values: list[float]) -> list[int]:
-        return [round(v) for v in values]
 
 
 def float_row(model: LinearModel, terms: dict[int, int] | tuple[tuple[int, int], ...],
