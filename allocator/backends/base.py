@@ -53,7 +53,6 @@ class Backend(ABC):
         """Hold ``objective <= upper`` from now on (a lexicographic level that is settled)."""
 
 
-
 def float_row(model: LinearModel, terms: dict[int, int] | tuple[tuple[int, int], ...],
               lb: float | None, ub: float | None, money: bool
               ) -> tuple[list[tuple[int, float]], float | None, float | None]:
