@@ -57,6 +57,8 @@ def solve(
     backend_class = get_backend(name)
     policy = scenario.policy
     limit = float(time_limit if time_limit is not None else policy.time_limit_s)
+    if not limit > 0:
+        raise ValueError(f"time limit must be a positive number of seconds, got {time_limit}")
     mode = objective or policy.objective_mode
     if mode not in ("lexicographic", "weighted"):
         raise ValueError(f"objective must be 'lexicographic' or 'weighted', got {mode!r}")

@@ -84,3 +84,19 @@ def test_backends_lists_all() -> None:
     assert out.exit_code == 0
     for name in ("cpsat", "cbc", "highs", "scip"):
         assert name in out.output
+
+
+@pytest.mark.parametrize("args", [["--time-limit", "-1"], ["--objective", "fastest"],
+                                  ["--out", "plan.csv"]])
+def test_solve_bad_options_are_exit_2(folder: Path, tmp_path: Path, args: list[str]) -> None:
+    if args[0] == "--out":
+        args = ["--out", str(tmp_path / args[1])]
+    out = runner.invoke(app, ["solve", str(folder), "--time-limit", "20", *args])
+    assert out.exit_code == 2, out.output
+    assert not (tmp_path / "plan.csv").exists()
+
+
+def test_missing_path_is_exit_2(tmp_path: Path) -> None:
+    out = runner.invoke(app, ["solve", str(tmp_path / "nowhere")])
+    assert out.exit_code == 2
+    assert "nowhere" in out.output
