@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -156,13 +157,15 @@ class AllocationResult:
     @cached_property
     def requirements(self) -> pd.DataFrame:
         """Fill and shortfall of every requirement line."""
-        filled: dict[str, int] = {}
-        for a in self.plan.assignments if self.plan else ():
-            filled[a.requirement_id] = filled.get(a.requirement_id, 0) + a.units
-        for e in self.plan.equipment_flows if self.plan else ():
-            r = self._lookups["req"][e.requirement_id]
-            if self._lookups["kit"][e.equipment_id].item == r.capability:
-                filled[e.requirement_id] = filled.get(e.requirement_id, 0) + e.items
+        plan = self.plan or Plan()
+        filled: Counter[str] = Counter()
+        for a in plan.assignments:
+            filled[a.requirement_id] += a.units
+        for e in plan.equipment_flows:
+            # Equipment fills a line that asks for its item; on a unit line it equips units.
+            if self._lookups["kit"][e.equipment_id].item == \
+                    self._lookups["req"][e.requirement_id].capability:
+                filled[e.requirement_id] += e.items
         weights = self.scenario.policy.priority_weights
         rows = []
         for r in self.scenario.requirements:
@@ -211,13 +214,14 @@ class AllocationResult:
     @cached_property
     def unused_pledges(self) -> pd.DataFrame:
         """Unit, equipment and funding pledges not used in full."""
-        used: dict[str, float] = {}
-        for x in self.plan.assignments if self.plan else ():
-            used[x.pledge_id] = used.get(x.pledge_id, 0) + x.units
-        for y in self.plan.equipment_flows if self.plan else ():
-            used[y.equipment_id] = used.get(y.equipment_id, 0) + y.items
-        for z in self.plan.funding_flows if self.plan else ():
-            used[z.funding_id] = used.get(z.funding_id, 0) + float(z.amount_usd)
+        plan = self.plan or Plan()
+        used: Counter[str] = Counter()
+        for x in plan.assignments:
+            used[x.pledge_id] += x.units
+        for y in plan.equipment_flows:
+            used[y.equipment_id] += y.items
+        for z in plan.funding_flows:
+            used[z.funding_id] += float(z.amount_usd)
         sc = self.scenario
         offers = ([("unit", u.pledge_id, u.state, u.capability, u.units)
                    for u in sc.unit_pledges]
