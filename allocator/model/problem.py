@@ -134,8 +134,12 @@ def unit_monthly_cost(scenario: Scenario, pledge: UnitPledge) -> Decimal:
 
 
 def compatible(scenario: Scenario, pledge: UnitPledge, requirement: Requirement,
-               fillers: set[str]) -> bool:
-    """Every unit-to-requirement rule of DESIGN §4, in one place."""
+               fillers: set[str], barred: set[str]) -> bool:
+    """Every unit-to-requirement rule of DESIGN §4, in one place.
+
+    ``fillers`` are the requirement's substitutes and ``barred`` its mission's excluded states,
+    computed once per requirement by the caller rather than once per pledge.
+    """
     mission = scenario.mission_by_id[requirement.mission_id]
     min_readiness: Readiness = requirement.min_readiness or scenario.policy.min_readiness
     return (
@@ -145,7 +149,7 @@ def compatible(scenario: Scenario, pledge: UnitPledge, requirement: Requirement,
              or pledge_deploy_days(scenario, pledge) <= requirement.deadline_days)
         and (requirement.language is None
              or requirement.language in pledge_languages(scenario, pledge))
-        and pledge.state not in excluded_states(mission)
+        and pledge.state not in barred
         and (not pledge.allowed_missions or mission.mission_id in pledge.allowed_missions)
         and mission.mission_id not in pledge.excluded_missions
     )
@@ -197,19 +201,19 @@ def compile_problem(scenario: Scenario) -> ProblemData:
     is_equipment: list[bool] = []
     for r, req in enumerate(scenario.requirements):
         mission = scenario.mission_by_id[req.mission_id]
+        barred = excluded_states(mission)
         is_equipment.append(req.capability in items)
         if req.capability in items:
             needed = {req.capability}
         else:
             needed = set()
-            caps = {req.capability} | fillers.get(req.capability, set())
-            for u in sorted(i for c in caps for i in by_capability.get(c, [])):
+            subs = fillers.get(req.capability, set())
+            for u in sorted(i for c in {req.capability} | subs for i in by_capability.get(c, [])):
                 pledge = scenario.unit_pledges[u]
-                if compatible(scenario, pledge, req, fillers.get(req.capability, set())):
+                if compatible(scenario, pledge, req, subs, barred):
                     cents = unit_cost[u] + transport.get((pledge.pledge_id, mission.mission_id), 0)
                     unit_pairs.append(UnitPair(u=u, r=r, cost=cents))
                     needed |= set(pledge.equipment_gap)
-        barred = excluded_states(mission)
         for item in sorted(needed):
             for q in by_item.get(item, []):
                 eq = scenario.equipment_pledges[q]
