@@ -61,9 +61,12 @@ def verify_plan(scenario: Scenario, plan: Plan) -> VerificationReport:
     transport_pledge = {(t.pledge_id, t.mission_id): t.cost_usd_per_unit
                         for t in scenario.transport_costs if t.pledge_id}
 
+    barred_states = {m.mission_id: set(m.excluded_states) | ({m.host_state} if m.host_state
+                                                               else set())
+                     for m in scenario.missions}
+
     def barred(mission_id: str) -> set[str]:
-        m = missions[mission_id]
-        return set(m.excluded_states) | ({m.host_state} if m.host_state else set())
+        return barred_states[mission_id]
 
     def unit_rules_broken(u, r) -> list[str]:
         broken = []
