@@ -59,9 +59,11 @@ def _print_result(result: AllocationResult) -> None:
         return
     verified = "verified" if result.is_feasible() else "NOT VERIFIED"
     gap = "n/a" if result.gap is None else f"{result.gap:.4%}"
+    preference = (f"preference penalty {obj['preference_penalty']}, "
+                  if result.scenario.preferences else "")
     console.print(f"weighted shortfall {obj['weighted_shortfall']}, soft-goal slack "
-                  f"{obj['soft_goal_slack']}, cost US${obj['cost_usd']:,.0f}; gap {gap}; "
-                  f"plan {verified}", soft_wrap=True)
+                  f"{obj['soft_goal_slack']}, {preference}cost US${obj['cost_usd']:,.0f}; "
+                  f"gap {gap}; plan {verified}", soft_wrap=True)
     # Money in US$ millions and short headers, so the table fits an 80-column terminal or log.
     table = Table(title="Missions (budget includes the funding routed to it)",
                   box=box.SIMPLE_HEAD)

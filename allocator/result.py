@@ -23,7 +23,7 @@ from .scenario.model import Scenario
 from .status import SolveStatus
 from .verify import VerificationReport, verify_plan
 
-OBJECTIVE_KEYS = ("weighted_shortfall", "soft_goal_slack", "cost_usd")
+OBJECTIVE_KEYS = ("weighted_shortfall", "soft_goal_slack", "preference_penalty", "cost_usd")
 TABLES = ("assignments", "equipment_flows", "funding_flows", "requirements", "missions",
           "unused_pledges")
 
@@ -63,7 +63,9 @@ class AllocationResult:
         if v is None:
             return dict.fromkeys(OBJECTIVE_KEYS)
         return {"weighted_shortfall": v.weighted_shortfall,
-                "soft_goal_slack": float(v.soft_goal_slack), "cost_usd": float(v.cost_usd)}
+                "soft_goal_slack": float(v.soft_goal_slack),
+                "preference_penalty": float(v.preference_penalty),
+                "cost_usd": float(v.cost_usd)}
 
     @property
     def bound(self) -> dict[str, float | None]:
@@ -257,7 +259,9 @@ class AllocationResult:
         lines.append(
             f"filled {int(req.filled.sum())} of {int(req.units.sum())} units asked; weighted "
             f"shortfall {obj['weighted_shortfall']}, soft-goal slack {obj['soft_goal_slack']}, "
-            f"cost US${obj['cost_usd']:,.2f}; gap {self.gap if self.gap is not None else 'n/a'}")
+            + (f"preference penalty {obj['preference_penalty']}, "
+               if self.scenario.preferences else "")
+            + f"cost US${obj['cost_usd']:,.2f}; gap {self.gap if self.gap is not None else 'n/a'}")
         table = self.missions[["mission_id", "personnel", "women_share", "contributors",
                                "units_filled", "units_asked", "cost_usd", "budget_usd",
                                "funding_usd"]]

@@ -7,6 +7,7 @@ exactly, and return only what the independent verifier accepts.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from decimal import Decimal
@@ -27,7 +28,7 @@ from .status import SolveStatus
 from .verify import verify_plan
 
 LEVEL_NAMES = {"shortfall": "weighted_shortfall", "soft_goals": "soft_goal_slack",
-               "cost": "cost_usd"}
+               "preference": "preference_penalty", "cost": "cost_usd"}
 
 
 def solve(
@@ -69,7 +70,7 @@ def solve(
     deadline = started + limit
 
     if mode == "weighted":
-        levels = _solve_weighted(solver, formulation, deadline)
+        levels = _solve_weighted(solver, formulation, policy.objective, deadline)
     else:
         levels = _solve_lexicographic(solver, formulation, policy.objective, deadline)
 
@@ -106,6 +107,8 @@ def _per_unit(model: LinearModel, level: str) -> Fraction:
         return Fraction(model.money_unit_cents, CENTS_PER_USD)
     if level == "soft_goals":
         return Fraction(1, model.soft_units_per_person)
+    if level == "preference":
+        return model.preference_unit
     return Fraction(1)
 
 
@@ -204,21 +207,21 @@ def _solve_lexicographic(solver: Backend, f: Formulation, order: list[str],
     return levels
 
 
-def _solve_weighted(solver: Backend, f: Formulation, deadline: float) -> list[_Level]:
-    # One exact integer objective in 1/L hundredths of a cent (L soft-goal units per person):
-    # weights are whole cents per unit of each level, cost counts money units of
-    # ``money_unit_cents`` cents, and soft goals count 1/L of a person.
+def _solve_weighted(solver: Backend, f: Formulation, order: list[str],
+                    deadline: float) -> list[_Level]:
+    # One exact integer objective: each listed level weighs (US$ per planner unit) x (planner
+    # units per model unit), an exact Fraction; over their common denominator D every weight
+    # is an integer and the objective counts 1/D US dollars.
     weights = f.problem.scenario.policy.objective_weights
-    per_person = f.model.soft_units_per_person
-    per_unit = {"shortfall": weights.shortfall * CENTS_PER_USD * 100 * per_person,
-                "soft_goals": weights.soft_goals * CENTS_PER_USD * 100,
-                "cost": weights.cost * f.model.money_unit_cents * 100 * per_person}
+    usd_per_unit = {level: Fraction(getattr(weights, level)) * _per_unit(f.model, level)
+                    for level in order}
+    denominator = math.lcm(*(w.denominator for w in usd_per_unit.values()))
     combined: dict[int, int] = {}
-    for level, weight in per_unit.items():
+    for level, weight in usd_per_unit.items():
         for var, coef in f.model.objectives[level].items():
-            combined[var] = combined.get(var, 0) + int(weight) * coef
+            combined[var] = combined.get(var, 0) + int(weight * denominator) * coef
     pending = [row for row in f.model.rows if row.lazy]
-    usd = Fraction(1, CENTS_PER_USD * 100 * per_person)
+    usd = Fraction(1, denominator)
     outcome = _optimize(solver, f, pending, combined, float(usd), deadline, 1, None)
     return [_Level("weighted_usd", outcome, usd)]
 
@@ -265,6 +268,10 @@ def _verify_into(result: AllocationResult, model: LinearModel, values: list[int]
     if report.weighted_shortfall != model.evaluate("shortfall", values):
         problems.append(f"weighted shortfall: model {model.evaluate('shortfall', values)}, "
                         f"verifier {report.weighted_shortfall}")
+    model_points = model.evaluate("preference", values) * model.preference_unit
+    if report.preference_penalty != model_points:
+        problems.append(f"preference penalty: model {model_points}, verifier "
+                        f"{report.preference_penalty}")
     model_cents = model.evaluate("cost", values) * model.money_unit_cents
     if report.cost_usd * CENTS_PER_USD != model_cents:
         problems.append(f"cost: model {model_cents} cents, verifier {report.cost_usd} USD")

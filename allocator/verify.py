@@ -28,6 +28,7 @@ class VerificationReport:
     weighted_shortfall: int = 0
     soft_goal_slack: Fraction = Fraction(0)  # persons, exact
     cost_usd: Decimal = Decimal(0)
+    preference_penalty: Decimal = Decimal(0)  # points
     mission_cost_usd: dict[str, Decimal] = field(default_factory=dict)
     mission_personnel: dict[str, int] = field(default_factory=dict)
 
@@ -60,6 +61,11 @@ def verify_plan(scenario: Scenario, plan: Plan) -> VerificationReport:
                        for t in scenario.transport_costs if t.state}
     transport_pledge = {(t.pledge_id, t.mission_id): t.cost_usd_per_unit
                         for t in scenario.transport_costs if t.pledge_id}
+
+    points_state = {(t.state, t.mission_id): t.penalty_per_unit
+                    for t in scenario.preferences if t.state}
+    points_pledge = {(t.pledge_id, t.mission_id): t.penalty_per_unit
+                     for t in scenario.preferences if t.pledge_id}
 
     barred_states = {m.mission_id: set(m.excluded_states) | ({m.host_state} if m.host_state
                                                                else set())
@@ -135,6 +141,8 @@ def verify_plan(scenario: Scenario, plan: Plan) -> VerificationReport:
         move = transport_pledge.get((u.pledge_id, r.mission_id),
                                     transport_state.get((u.state, r.mission_id), Decimal(0)))
         cost[r.mission_id] += a.units * (months * monthly + move)
+        report.preference_penalty += a.units * points_pledge.get(
+            (u.pledge_id, r.mission_id), points_state.get((u.state, r.mission_id), Decimal(0)))
         personnel[r.mission_id] += a.units * u.personnel_per_unit
         women[r.mission_id] += a.units * u.women_per_unit
         by_state[r.mission_id, u.state] += a.units * u.personnel_per_unit

@@ -52,7 +52,7 @@ def test_solve_prints_summary_and_writes_plan(folder: Path, tmp_path: Path) -> N
     doc = json.loads(plan.read_text())
     assert doc["status"] == "optimal"
     assert doc["objective"] == {"weighted_shortfall": 0, "soft_goal_slack": 0,
-                                "cost_usd": 14_769_600.0}
+                                "preference_penalty": 0, "cost_usd": 14_769_600.0}
     assert AllocationResult.from_json(plan).is_feasible()
 
 

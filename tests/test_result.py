@@ -36,7 +36,7 @@ def test_objective_and_tables(result: AllocationResult) -> None:
     # plus the hospital 150,000 × 12 = 1,800,000.
     assert result.status is SolveStatus.OPTIMAL
     assert result.objective == {"weighted_shortfall": 16, "soft_goal_slack": 0,
-                                "cost_usd": 16_569_600.0}
+                                "preference_penalty": 0, "cost_usd": 16_569_600.0}
     req_table = result.requirements.set_index("requirement_id")
     assert req_table.loc["R1", "shortfall"] == 1
     assert req_table.loc["R2", "filled"] == 1
@@ -50,7 +50,8 @@ def test_objective_and_tables(result: AllocationResult) -> None:
 def test_json_form_has_contract_keys(result: AllocationResult) -> None:
     doc = json.loads(result.to_json())
     assert doc["status"] == "optimal"
-    assert set(doc["objective"]) == {"weighted_shortfall", "soft_goal_slack", "cost_usd"}
+    assert set(doc["objective"]) == {"weighted_shortfall", "soft_goal_slack",
+                                    "preference_penalty", "cost_usd"}
     for key in ("bound", "gap", "runtime_s", "backend"):
         assert key in doc
     assert doc["gap"] == 0.0
@@ -120,7 +121,7 @@ def test_unvalidated_model_copy_money_is_exact() -> None:
         m.model_copy(update={"budget_usd": 16_569_599.0}) for m in SC.missions]})
     result = solve(short, time_limit=30)
     assert result.objective == {"weighted_shortfall": 16, "soft_goal_slack": 0.0,
-                                "cost_usd": 16_569_600.0}
+                                "preference_penalty": 0, "cost_usd": 16_569_600.0}
     assert result.funding_flows.to_dict("records") == [
         {"funding_id": "F1", "donor": "CCC", "mission_id": "M1", "amount_usd": 1.0}]
 

@@ -73,6 +73,10 @@ class CbcBackend(Backend):
         self.lp.solve(solver)
         runtime = time.perf_counter() - started
         status = _SOL_STATUS.get(self.lp.sol_status, SolveStatus.INVALID)
+        if self.lp.status == pulp.LpStatusInfeasible:
+            # CBC's "Integer infeasible" (the LP has points, no integer plan does) is a proof,
+            # but PuLP leaves its sol_status at "no solution found".
+            status = SolveStatus.INFEASIBLE
         if not status.has_plan:
             return LevelOutcome(status, None, None, None, runtime)
         values = unscale(self.model, [v.varValue or 0.0 for v in self.vars])

@@ -249,6 +249,9 @@ def _objectives(f: Formulation) -> None:
         cost[f.x[i]] = pair.cost
     for i, epair in enumerate(p.equipment_pairs):
         cost[f.e[i]] = epair.cost
-    f.model.objectives = {"shortfall": shortfall, "soft_goals": soft, "cost": cost}
+    preference = {f.x[i]: pair.penalty for i, pair in enumerate(p.unit_pairs) if pair.penalty}
+    f.model.objectives = {"shortfall": shortfall, "soft_goals": soft, "preference": preference,
+                          "cost": cost}
     f.model.money_unit_cents = p.money_unit_cents
+    f.model.preference_unit = p.preference_unit
     f.model.soft_units_per_person = per_person

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 
-LEVELS = ("shortfall", "soft_goals", "cost")
+LEVELS = ("shortfall", "soft_goals", "preference", "cost")
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class LinearModel:
     """Objective level -> {variable index: coefficient}; cost is in money units."""
     money_unit_cents: int = 1
     soft_units_per_person: int = 1  # the soft-goal objective counts 1/this of a person
+    preference_unit: Fraction = Fraction(1)  # penalty points per preference-objective unit
 
     def add_var(self, name: str, lb: int, ub: int, *, integer: bool = True,
                 money: bool = False) -> int:

@@ -30,11 +30,13 @@ def to_cents(amount: Decimal) -> int:
 
 @dataclass(frozen=True)
 class UnitPair:
-    """Unit pledge ``u`` may serve requirement ``r``; one unit costs ``cost`` money units."""
+    """Unit pledge ``u`` may serve requirement ``r``; one unit costs ``cost`` money units and
+    ``penalty`` preference units (see ``ProblemData.preference_unit``)."""
 
     u: int
     r: int
     cost: int
+    penalty: int = 0
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class ProblemData:
     requirement_weight: list[int]
     requirement_is_equipment: list[bool]
     money_unit_cents: int  # one model money unit, in cents (see compile_problem)
+    preference_unit: Fraction  # penalty points per model preference unit
     budget: list[int]  # per mission, money units
     funding: list[int]  # per funding pledge, money units
     funding_missions: list[list[int]]  # f -> missions it may pay for
@@ -155,20 +158,39 @@ def compatible(scenario: Scenario, pledge: UnitPledge, requirement: Requirement,
     )
 
 
-def transport_costs(scenario: Scenario) -> dict[tuple[str, str], Decimal]:
-    """(pledge_id, mission_id) -> US$ per unit; a pledge's own row overrides its state's."""
+def _by_pledge_and_mission(scenario: Scenario, rows: list, column: str
+                           ) -> dict[tuple[str, str], Decimal]:
+    """(pledge_id, mission_id) -> a row's ``column``; a pledge's own row overrides its state's."""
     pledges_of_state: dict[str, list[str]] = defaultdict(list)
     for pledge in scenario.unit_pledges:
         pledges_of_state[pledge.state].append(pledge.pledge_id)
     table: dict[tuple[str, str], Decimal] = {}
-    for t in scenario.transport_costs:
+    for t in rows:
         if t.state:
             for pledge_id in pledges_of_state.get(t.state, []):
-                table[pledge_id, t.mission_id] = t.cost_usd_per_unit
-    for t in scenario.transport_costs:
+                table[pledge_id, t.mission_id] = getattr(t, column)
+    for t in rows:
         if t.pledge_id:
-            table[t.pledge_id, t.mission_id] = t.cost_usd_per_unit
+            table[t.pledge_id, t.mission_id] = getattr(t, column)
     return table
+
+
+def transport_costs(scenario: Scenario) -> dict[tuple[str, str], Decimal]:
+    """(pledge_id, mission_id) -> US$ per unit."""
+    return _by_pledge_and_mission(scenario, scenario.transport_costs, "cost_usd_per_unit")
+
+
+def preference_penalties(scenario: Scenario) -> dict[tuple[str, str], Decimal]:
+    """(pledge_id, mission_id) -> penalty points per unit (negative: a bonus)."""
+    return _by_pledge_and_mission(scenario, scenario.preferences, "penalty_per_unit")
+
+
+def _integer_scale(values: list[Fraction]) -> tuple[list[int], Fraction]:
+    """Exact integers and the size of one integer unit: ``values[i] == ints[i] * unit``."""
+    den = math.lcm(*(v.denominator for v in values)) if values else 1
+    ints = [int(v * den) for v in values]
+    g = math.gcd(*ints) or 1
+    return [i // g for i in ints], Fraction(g, den)
 
 
 def _fraction(value: float | None) -> Fraction | None:
@@ -183,6 +205,7 @@ def compile_problem(scenario: Scenario) -> ProblemData:
     items = equipment_items(scenario)
     fillers = substitutes(scenario)
     transport = {key: to_cents(usd) for key, usd in transport_costs(scenario).items()}
+    points = preference_penalties(scenario)
 
     unit_cost = [to_cents(unit_monthly_cost(scenario, u)) * months for u in scenario.unit_pledges]
     equipment_cost = [to_cents(q.monthly_cost_usd) * months for q in scenario.equipment_pledges]
@@ -228,7 +251,13 @@ def compile_problem(scenario: Scenario) -> ProblemData:
     # is exact (no rounding anywhere) and keeps CP-SAT's coefficients as small as the data allow.
     unit = math.gcd(*(p.cost for p in unit_pairs), *(p.cost for p in equipment_pairs),
                     *budget, *funding) or 1
-    unit_pairs = [UnitPair(p.u, p.r, p.cost // unit) for p in unit_pairs]
+    # Penalties are exact too: integers over the least common denominator, divided by their gcd.
+    penalty_of = [Fraction(points.get((scenario.unit_pledges[p.u].pledge_id,
+                                       scenario.requirements[p.r].mission_id), 0))
+                  for p in unit_pairs]
+    penalties, preference_unit = _integer_scale(penalty_of)
+    unit_pairs = [UnitPair(p.u, p.r, p.cost // unit, k)
+                  for p, k in zip(unit_pairs, penalties, strict=True)]
     equipment_pairs = [EquipmentPair(p.q, p.r, p.cost // unit) for p in equipment_pairs]
     weights = policy.priority_weights
     return ProblemData(
@@ -236,6 +265,7 @@ def compile_problem(scenario: Scenario) -> ProblemData:
         unit_pairs=unit_pairs,
         equipment_pairs=equipment_pairs,
         money_unit_cents=unit,
+        preference_unit=preference_unit,
         requirement_mission=[mission_index[r.mission_id] for r in scenario.requirements],
         requirement_weight=[weights[r.priority] for r in scenario.requirements],
         requirement_is_equipment=is_equipment,

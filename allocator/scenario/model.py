@@ -16,6 +16,7 @@ from .schema import (
     MemberState,
     Mission,
     Policy,
+    Preference,
     Requirement,
     TransportCost,
     UnitPledge,
@@ -41,6 +42,7 @@ class Scenario(BaseModel):
     equipment_pledges: list[EquipmentPledge] = []
     funding_pledges: list[FundingPledge] = []
     transport_costs: list[TransportCost] = []
+    preferences: list[Preference] = []
     capabilities: list[Capability] = []
 
     @classmethod

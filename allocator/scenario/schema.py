@@ -80,6 +80,23 @@ def _to_money(value: Any) -> Any:
     return amount
 
 
+def _to_points(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("expected a number of penalty points, got a true/false value")
+    try:
+        points = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
+    except InvalidOperation:
+        raise ValueError(f"expected a number of penalty points, got {value!r}") from None
+    if not points.is_finite():
+        raise ValueError(f"expected a finite number of penalty points, got {value!r}")
+    if points != points.quantize(Decimal("0.000001")):
+        raise ValueError(f"penalty {value!r} has more than 6 decimals; round it")
+    return points
+
+
 def _to_bool(value: Any) -> Any:
     value = _blank_to_none(value)
     if value is None:
@@ -146,6 +163,11 @@ OptionalMoney = Annotated[
     Annotated[Decimal, Field(ge=0)] | None,
     BeforeValidator(_to_money),
     PlainSerializer(_serialize_money, return_type=int | float | None),
+]
+Points = Annotated[
+    Decimal,
+    BeforeValidator(_to_points),
+    PlainSerializer(_serialize_money, return_type=int | float),
 ]
 StrList = Annotated[list[str], BeforeValidator(_to_list)]
 Flag = Annotated[bool, BeforeValidator(_to_bool)]
@@ -322,6 +344,26 @@ class TransportCost(Row):
         return self
 
 
+class Preference(Row):
+    """A planner's preference for (or against) a pledge or a state in a mission.
+
+    ``penalty_per_unit`` is in points per deployed unit: lower is preferred, a negative value
+    is a bonus (regional experience, logistics fit). The ``preference`` objective level sums
+    them; a pledge's own row overrides its state's, as in ``transport_costs``.
+    """
+
+    state: OptionalStateCode = None
+    pledge_id: OptionalId = None
+    mission_id: Id
+    penalty_per_unit: Points
+
+    @model_validator(mode="after")
+    def _one_key(self) -> Preference:
+        if (self.state is None) == (self.pledge_id is None):
+            raise ValueError("give exactly one of 'state' or 'pledge_id'")
+        return self
+
+
 class FundingPledge(Row):
     funding_id: Id
     donor: Id
@@ -345,7 +387,7 @@ class Capability(Row):
         return v.strip().lower() if info.field_name == "kind" else str(v)
 
 
-OBJECTIVE_LEVELS = ("shortfall", "soft_goals", "cost")
+OBJECTIVE_LEVELS = ("shortfall", "soft_goals", "preference", "cost")
 
 
 class ObjectiveWeights(BaseModel):
@@ -355,6 +397,7 @@ class ObjectiveWeights(BaseModel):
 
     shortfall: Money = Decimal(100_000_000)
     soft_goals: Money = Decimal(1_000_000)
+    preference: Money = Decimal(1_000)
     cost: Money = Decimal(1)
 
 
@@ -366,7 +409,8 @@ class Policy(BaseModel):
     period_months: Annotated[int, Field(ge=1)] = 12
     reimbursement_rate_usd: Money = Decimal(1448)
     priority_weights: dict[int, Annotated[int, Field(ge=0)]] = {1: 16, 2: 8, 3: 4, 4: 2, 5: 1}
-    objective: list[Literal["shortfall", "soft_goals", "cost"]] = list(OBJECTIVE_LEVELS)
+    objective: list[Literal["shortfall", "soft_goals", "preference", "cost"]] = list(
+        OBJECTIVE_LEVELS)
     objective_mode: Literal["lexicographic", "weighted"] = "lexicographic"
     objective_weights: ObjectiveWeights = ObjectiveWeights()
     time_limit_s: Annotated[float, Field(gt=0)] = 60.0
@@ -383,10 +427,13 @@ class Policy(BaseModel):
 
     @field_validator("objective")
     @classmethod
-    def _objective_is_a_permutation(cls, v: list[str]) -> list[str]:
-        if sorted(v) != sorted(OBJECTIVE_LEVELS):
+    def _objective_levels_once(cls, v: list[str]) -> list[str]:
+        # A level left out is not optimised at all (a pure assignment study may rank only
+        # `preference`); listing one twice is a mistake.
+        if not v or len(set(v)) != len(v):
             raise ValueError(
-                f"objective must list each of {', '.join(OBJECTIVE_LEVELS)} exactly once, got {v}"
+                f"objective must list some of {', '.join(OBJECTIVE_LEVELS)}, each at most once, "
+                f"in the order they are optimised; got {v}"
             )
         return v
 
@@ -410,6 +457,7 @@ TABLE_ROWS: dict[str, type[Row]] = {
     "equipment_pledges": EquipmentPledge,
     "funding_pledges": FundingPledge,
     "transport_costs": TransportCost,
+    "preferences": Preference,
     "capabilities": Capability,
 }
 """Every table of the contract, in the order readers and writers present them."""

@@ -201,21 +201,26 @@ def _check_references(
             continue
         for mission_id in f.earmarked_missions:
             mission_ok("funding_pledges", i, "earmarked_missions", mission_id)
-    for i, t in enumerate(rows["transport_costs"]):
-        if t is None:
-            continue
-        mission_ok("transport_costs", i, "mission_id", t.mission_id)
-        if t.state is not None:
-            state_ok("transport_costs", i, "state", t.state)
-        if t.pledge_id is not None and pledges is not None and t.pledge_id not in pledges:
-            out.add("transport_costs", f"unknown pledge {t.pledge_id!r}; it must be a "
-                                       "pledge_id of unit_pledges", i, "pledge_id")
-    seen_routes = Counter((t.state, t.pledge_id, t.mission_id) for t in rows["transport_costs"]
-                          if t)
-    for i, t in enumerate(rows["transport_costs"]):
-        if t is not None and seen_routes[(t.state, t.pledge_id, t.mission_id)] > 1:
-            out.add("transport_costs", "duplicate transport cost for the same "
-                    f"{'state' if t.state else 'pledge'} and mission", i)
+    for table in ("transport_costs", "preferences"):
+        for i, t in enumerate(rows[table]):
+            if t is None:
+                continue
+            mission_ok(table, i, "mission_id", t.mission_id)
+            if t.state is not None:
+                state_ok(table, i, "state", t.state)
+            if t.pledge_id is not None and pledges is not None and t.pledge_id not in pledges:
+                out.add(table, f"unknown pledge {t.pledge_id!r}; it must be a pledge_id of "
+                               "unit_pledges", i, "pledge_id")
+        seen_keys = Counter((t.state, t.pledge_id, t.mission_id) for t in rows[table] if t)
+        for i, t in enumerate(rows[table]):
+            if t is not None and seen_keys[(t.state, t.pledge_id, t.mission_id)] > 1:
+                what = "transport cost" if table == "transport_costs" else "preference"
+                out.add(table, f"duplicate {what} for the same "
+                        f"{'state' if t.state else 'pledge'} and mission", i)
+    if any(rows["preferences"]) and "preference" not in policy.objective:
+        out.add("preferences", "preferences are given but policy.objective does not list "
+                "'preference'; add it where it ranks (e.g. [shortfall, soft_goals, "
+                "preference, cost]) or drop the table")
 
     _check_capabilities(rows, out)
 

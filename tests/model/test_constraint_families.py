@@ -19,7 +19,8 @@ UNIT_100 = 1_737_600.0  # 100 × 1448 × 12
 
 
 def objective(shortfall: Any, slack: Any, cost: Any) -> dict[str, Any]:
-    return {"weighted_shortfall": shortfall, "soft_goal_slack": slack, "cost_usd": cost}
+    return {"weighted_shortfall": shortfall, "soft_goal_slack": slack,
+            "preference_penalty": None if cost is None else 0, "cost_usd": cost}
 
 
 def flows_of(result: AllocationResult) -> dict[tuple[str, str], int]:

@@ -15,12 +15,13 @@ from allocator.scenario.schema import Policy
 
 from ..helpers import mission, pledge, req, scenario, solved, units_of
 
-KEYS = {"weighted_shortfall", "soft_goal_slack", "cost_usd"}
+KEYS = {"weighted_shortfall", "soft_goal_slack", "preference_penalty", "cost_usd"}
 UNIT_100 = 1_737_600.0
 
 
 def objective(shortfall: Any, slack: Any, cost: Any) -> dict[str, Any]:
-    return {"weighted_shortfall": shortfall, "soft_goal_slack": slack, "cost_usd": cost}
+    return {"weighted_shortfall": shortfall, "soft_goal_slack": slack,
+            "preference_penalty": None if cost is None else 0, "cost_usd": cost}
 
 
 def optimal(sc: Any, backend: str, **kwargs: Any) -> Any:
@@ -219,7 +220,7 @@ def test_objective_keys_and_json_form(backend: str) -> None:
     assert text["objective"] == MIXED[1]
     assert text["backend"] == backend
     assert [lv["level"] for lv in text["levels"]] == ["weighted_shortfall", "soft_goal_slack",
-                                                      "cost_usd"]
+                                                      "preference_penalty", "cost_usd"]
 
 
 def test_objective_keys_without_a_plan(backend: str) -> None:

@@ -13,7 +13,8 @@ from allocator import BackendUnavailableError, SolveStatus, solve
 
 from ..helpers import mission, pledge, req, scenario, solved, units_of
 
-LEVELS = ["weighted_shortfall", "soft_goal_slack", "cost_usd"]
+LEVELS = ["weighted_shortfall", "soft_goal_slack", "preference_penalty",
+          "cost_usd"]
 
 # Every level has a non-zero optimum: R2 (priority 2, weight 8) cannot be filled; the only
 # battalion has 85 women of 850, 0.15 × 850 - 85 = 42.5 below target (exact, in persons: the
@@ -25,7 +26,7 @@ NONZERO = scenario(
     unit_pledges=[pledge("P1", "AAA", personnel_per_unit=850, women_per_unit=85)],
 )
 NONZERO_OBJECTIVE = {"weighted_shortfall": 8, "soft_goal_slack": 42.5,
-                     "cost_usd": 14_769_600.0}
+                     "preference_penalty": 0, "cost_usd": 14_769_600.0}
 
 
 def test_optimal_status_levels_bound_and_gap(backend: str) -> None:
@@ -35,7 +36,7 @@ def test_optimal_status_levels_bound_and_gap(backend: str) -> None:
     assert units_of(result) == {("P1", "R1"): 1}
     assert result.objective == NONZERO_OBJECTIVE
     assert [lv.level for lv in result.levels] == LEVELS
-    assert [lv.status for lv in result.levels] == [SolveStatus.OPTIMAL] * 3
+    assert [lv.status for lv in result.levels] == [SolveStatus.OPTIMAL] * 4
     # Each level's own value is the verified figure, and at the optimum bound == value.
     assert {lv.level: lv.value for lv in result.levels} == NONZERO_OBJECTIVE
     assert result.bound == NONZERO_OBJECTIVE
@@ -50,7 +51,7 @@ def test_cost_level_value_and_bound_are_exact(backend: str) -> None:
                   unit_pledges=[pledge("P1", "AAA", monthly_cost_usd="99999.99")])
     result = solved(sc, backend)
     assert result.objective["cost_usd"] == 1_199_999.88
-    assert result.levels[2].value == 1_199_999.88
+    assert result.levels[-1].value == 1_199_999.88
     assert result.bound["cost_usd"] == 1_199_999.88
 
 
@@ -140,4 +141,4 @@ def test_cbc_survives_an_empty_objective_level() -> None:
     assert result.status is SolveStatus.OPTIMAL
     assert units_of(result) == {("P1", "R1"): 1}
     assert result.objective == {"weighted_shortfall": 0, "soft_goal_slack": 0,
-                                "cost_usd": 1_737_600.0}
+                                "preference_penalty": 0, "cost_usd": 1_737_600.0}

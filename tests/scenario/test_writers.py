@@ -64,7 +64,7 @@ def test_folder_holds_one_csv_per_table_and_scenario_yaml(tmp_path: Path,
                                                           scenario: Scenario) -> None:
     folder = write_scenario(scenario, tmp_path / "out")
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [f"{t}.csv" for t in GRID] + ["capabilities.csv", "scenario.yaml"])
+        [f"{t}.csv" for t in GRID] + ["capabilities.csv", "preferences.csv", "scenario.yaml"])
     pledges = (folder / "unit_pledges.csv").read_text(encoding="utf-8").splitlines()
     assert pledges[1] == "P1,BGD,INF_BN,2,850,80,L3,90,en;fr,,0,,,false,APC:4;MRAP:2"
     assert pledges[2] == "P2,NOR,L2_HOSP,1,70,0,L2,,,,0,,,false,"
