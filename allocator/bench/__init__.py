@@ -1,0 +1,1 @@
+"""Benchmark suite: instance families, public GAP sets and the runner."""
