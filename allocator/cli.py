@@ -123,6 +123,33 @@ def solve_command(
 
 
 @app.command()
+def bench(
+    suite: Annotated[str, typer.Option(help="smoke, gap, scale or all")] = "smoke",
+    backends: Annotated[str, typer.Option(help="comma-separated backends")] = "cpsat",
+    time_limit: Annotated[float | None, typer.Option(
+        help="seconds per instance (default: each instance's own, e.g. 60 for GAP A-E)")] = None,
+    gap_dir: Annotated[Path | None, typer.Option(
+        help="folder of the public GAP files (default: $ALLOCATOR_GAP_DIR or "
+             "../shared/benchmarks/gap)")] = None,
+    out: Annotated[Path, typer.Option(help="folder for bench-SUITE.csv and .json")] = Path(
+        "bench-results"),
+    only: Annotated[str | None, typer.Option(
+        help="comma-separated name patterns, e.g. 'gap1-*,small'")] = None,
+    compare_baseline: Annotated[bool, typer.Option(
+        help="also solve GAP instances with the plain models of bench/ and report the ratio")
+    ] = False,
+    threads: Annotated[int | None, typer.Option(help="solver threads")] = None,
+) -> None:
+    """Run a benchmark suite; exit 1 if any result is wrong (see the README)."""
+    from .bench.cli import run_bench
+
+    raise typer.Exit(run_bench(suite=suite, backends=backends, time_limit=time_limit,
+                               gap_dir=gap_dir, out=out, only=only,
+                               compare_baseline=compare_baseline, threads=threads,
+                               console=console, errors=errors))
+
+
+@app.command()
 def backends() -> None:
     """List the solver backends and whether each is usable here."""
     table = Table("backend", "available", "solver")

@@ -54,6 +54,13 @@ class AllocationResult:
     runtime_s: float = 0.0
     objective_mode: str = "lexicographic"
     verification: VerificationReport | None = None
+    first_plan_s: float | None = None
+    """Seconds from the call to the first plan any level found (solver-reported where the
+    backend has solution callbacks, CP-SAT; otherwise when the solver returned)."""
+    best_plan_s: float | None = None
+    model_size: dict[str, int] = field(default_factory=dict)
+    """variables, rows (lazy ones included) and nonzeros of the compiled model."""
+    """Seconds from the call to the moment the returned plan was found, on the same basis."""
 
     # ----- figures ------------------------------------------------------------------------
     @property
@@ -280,6 +287,9 @@ class AllocationResult:
             "gap": self.gap,
             "runtime_s": round(self.runtime_s, 4),
             "build_s": round(self.build_s, 4),
+            "first_plan_s": None if self.first_plan_s is None else round(self.first_plan_s, 4),
+            "best_plan_s": None if self.best_plan_s is None else round(self.best_plan_s, 4),
+            "model_size": self.model_size,
             "backend": self.backend,
             "objective_mode": self.objective_mode,
             "levels": [lv.to_dict() for lv in self.levels],
@@ -326,6 +336,8 @@ class AllocationResult:
             scenario=scenario, backend=doc["backend"], status=SolveStatus(doc["status"]),
             plan=plan, build_s=doc.get("build_s", 0.0), runtime_s=doc.get("runtime_s", 0.0),
             objective_mode=doc.get("objective_mode", "lexicographic"),
+            first_plan_s=doc.get("first_plan_s"), best_plan_s=doc.get("best_plan_s"),
+            model_size=doc.get("model_size", {}),
             levels=[LevelResult(lv["level"], SolveStatus(lv["status"]), lv["value"], lv["bound"],
                                 lv["runtime_s"]) for lv in doc.get("levels", [])],
         )

@@ -75,9 +75,13 @@ def solve(
         levels = _solve_lexicographic(solver, formulation, policy.objective, deadline)
 
     values = next((lv.values for lv in reversed(levels) if lv.values is not None), None)
+    found = [lv for lv in levels if lv.best_at is not None]
     result = AllocationResult(
         scenario=scenario, backend=name, status=_overall_status(levels), plan=None,
         levels=[lv.summary for lv in levels], build_s=build_s, objective_mode=mode,
+        first_plan_s=found[0].first_at - started if found else None,
+        best_plan_s=max(lv.best_at for lv in found) - started if found else None,
+        model_size=formulation.model.size(),
     )
     if values is not None:
         result.plan = _plan_from_values(formulation, values)
@@ -92,6 +96,8 @@ class _Level:
 
     def __init__(self, name: str, outcome: LevelOutcome, per_unit: Fraction):
         self.values = outcome.values
+        self.first_at = outcome.first_found_at
+        self.best_at = outcome.best_found_at
 
         def report(v: float | None) -> float | None:
             # Integer model values times an exact Fraction: 1,199,999.88 stays exactly that.
@@ -152,6 +158,7 @@ def _optimize(solver: Backend, f: Formulation, pending: list[Row], objective: di
     runtime = 0.0
     slacks = f.slack_variables()
     previous = hint
+    first_at: float | None = None
     while True:
         outcome = solver.optimize(objective, scale=scale,
                                   hint=hint if solver.warm_start else None,
@@ -160,6 +167,10 @@ def _optimize(solver: Backend, f: Formulation, pending: list[Row], objective: di
         outcome.runtime_s = runtime
         if outcome.values is None:
             return outcome
+        returned = time.perf_counter()
+        first_at = first_at or outcome.first_found_at or returned
+        outcome.first_found_at = first_at
+        outcome.best_found_at = outcome.best_found_at or returned
         broken = [row for row in pending if not row.holds(outcome.values)]
         if not broken:
             return outcome

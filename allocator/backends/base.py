@@ -21,6 +21,10 @@ class LevelOutcome:
     objective: float | None  # in model units (money units for money objectives)
     bound: float | None  # best proven lower bound, model units; None when unknown
     runtime_s: float
+    # time.perf_counter() when the first and the returned plan were found; backends without
+    # solution callbacks leave them None and solve() takes the moment the solver returned.
+    first_found_at: float | None = None
+    best_found_at: float | None = None
 
 
 class Backend(ABC):

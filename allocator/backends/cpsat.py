@@ -23,6 +23,21 @@ def is_available() -> bool:
     return True  # imported above; the registry catches ImportError
 
 
+class _Incumbents(cp_model.CpSolverSolutionCallback):
+    """Records when the first and the latest (best) plan were found; CP-SAT reports only
+    improving solutions, so the latest is the best."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.first: float | None = None
+        self.best: float | None = None
+
+    def on_solution_callback(self) -> None:
+        self.best = time.perf_counter()
+        if self.first is None:
+            self.first = self.best
+
+
 class CpSatBackend(Backend):
     name = "cpsat"
     # CP-SAT follows a hint in every worker before its own search; on datasets/un_2025 the
@@ -65,15 +80,16 @@ class CpSatBackend(Backend):
         # LP-based strategies, even on 2 cores.
         solver.parameters.linearization_level = 2
         solver.parameters.num_workers = self.threads or 8
+        incumbents = _Incumbents()
         started = time.perf_counter()
-        code = solver.solve(self.cp)
+        code = solver.solve(self.cp, incumbents)
         runtime = time.perf_counter() - started
         status = _STATUS.get(code, SolveStatus.INVALID)
         if not status.has_plan:
             return LevelOutcome(status, None, None, None, runtime)
         values = [solver.value(v) for v in self.vars]
         return LevelOutcome(status, values, solver.objective_value, solver.best_objective_bound,
-                            runtime)
+                            runtime, incumbents.first, incumbents.best)
 
     def lock(self, objective: dict[int, int], upper: int, *, scale: float) -> None:
         self.cp.add(self._expr(objective) <= upper)

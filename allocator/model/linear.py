@@ -71,5 +71,9 @@ class LinearModel:
                 money = False
         self.rows.append(Row(family, label, kept, lb, ub, money, lazy))
 
+    def size(self) -> dict[str, int]:
+        return {"variables": len(self.vars), "rows": len(self.rows),
+                "nonzeros": sum(len(row.terms) for row in self.rows)}
+
     def evaluate(self, level: str, values: list[int]) -> int:
         return sum(coef * values[v] for v, coef in self.objectives[level].items())
