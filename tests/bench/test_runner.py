@@ -151,7 +151,7 @@ def test_bench_command_exits_1_on_a_wrong_result(tmp_path: Path, monkeypatch) ->
     result = CliRunner().invoke(app, ["bench", "--out", str(tmp_path)])
     assert result.exit_code == 1, result.output
     assert "1 wrong" in result.output
-    assert "better than the proven optimum" in result.output
+    assert "claims optimal, but objective 1 is worse than proven" in result.output
 
 
 @pytest.mark.parametrize(("args", "message"), [
