@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import time
+from typing import ClassVar
 
 from ortools.sat.python import cp_model
 
@@ -23,6 +25,19 @@ def is_available() -> bool:
     return True  # imported above; the registry catches ImportError
 
 
+def default_workers() -> int:
+    """One search worker below 8 cores, else one per core.
+
+    On 2 cores one LP-heavy worker beat CP-SAT's 8-worker portfolio (time-sliced) on every
+    workload measured: datasets/un_2025 11 s against 17-27 s, gap9-12 8 s against 30 s, and
+    types D/E at 10 s a mean gap of 0.99% against 1.22% (README). The portfolio needs about 8
+    workers to include its LP-based and LNS strategies, so it is used only where each worker
+    gets a core (not measured here). One worker is also deterministic: reruns repeat.
+    """
+    cores = os.cpu_count() or 1
+    return cores if cores >= 8 else 1
+
+
 class _Incumbents(cp_model.CpSolverSolutionCallback):
     """Records when the first and the latest (best) plan were found; CP-SAT reports only
     improving solutions, so the latest is the best."""
@@ -40,10 +55,13 @@ class _Incumbents(cp_model.CpSolverSolutionCallback):
 
 class CpSatBackend(Backend):
     name = "cpsat"
-    # CP-SAT follows a hint in every worker before its own search; on datasets/un_2025 the
-    # three levels took 41-44 s with the previous level's plan as hint and 19 s without
-    # (2 cores). The previous plan is still kept as the fallback if a level finds nothing.
+    # CP-SAT follows a hint before its own search; on datasets/un_2025 (2 cores) the levels
+    # took 41-44 s with the previous level's plan as hint and 19 s without (8 workers), and
+    # 17.7 s against 11.1 s with one worker. The previous plan stays the fallback if a level
+    # finds nothing.
     warm_start = False
+    parameters: ClassVar[dict[str, object]] = {}
+    """CP-SAT parameters set after the defaults below (name -> value)."""
 
     def __init__(self, model: LinearModel, *, threads: int | None = None, log: bool = False):
         super().__init__(model, threads=threads, log=log)
@@ -75,11 +93,12 @@ class CpSatBackend(Backend):
         solver.parameters.max_time_in_seconds = max(time_limit_s, 0.01)
         solver.parameters.log_search_progress = self.log
         # The model is a large linear program with integers; the full linear relaxation
-        # (level 2) proves its cost level several times faster than the default (measured on
-        # datasets/un_2025), and CP-SAT's portfolio needs about 8 workers to include its
-        # LP-based strategies, even on 2 cores.
+        # (level 2) proves its levels several times faster than the default (measured on
+        # datasets/un_2025).
         solver.parameters.linearization_level = 2
-        solver.parameters.num_workers = self.threads or 8
+        solver.parameters.num_workers = self.threads or default_workers()
+        for name, value in self.parameters.items():  # experiments and expert overrides
+            setattr(solver.parameters, name, value)
         incumbents = _Incumbents()
         started = time.perf_counter()
         code = solver.solve(self.cp, incumbents)
