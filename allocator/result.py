@@ -59,7 +59,7 @@ class AllocationResult:
     backend has solution callbacks, CP-SAT; otherwise when the solver returned)."""
     best_plan_s: float | None = None
     model_size: dict[str, int] = field(default_factory=dict)
-    """variables, rows (lazy ones included) and nonzeros of the compiled model."""
+    """variables, rows and nonzeros of the compiled model."""
     """Seconds from the call to the moment the returned plan was found, on the same basis."""
 
     # ----- figures ------------------------------------------------------------------------

@@ -67,7 +67,7 @@ class CpSatBackend(Backend):
         super().__init__(model, threads=threads, log=log)
         self.cp = cp_model.CpModel()
         self.vars = [self.cp.new_int_var(v.lb, v.ub, v.name) for v in model.vars]
-        self.add_rows([row for row in model.rows if not row.lazy])
+        self.add_rows(model.rows)
 
     def add_rows(self, rows: list[Row]) -> None:
         for row in rows:
@@ -110,5 +110,9 @@ class CpSatBackend(Backend):
         return LevelOutcome(status, values, solver.objective_value, solver.best_objective_bound,
                             runtime, incumbents.first, incumbents.best)
 
-    def lock(self, objective: dict[int, int], upper: int, *, scale: float) -> None:
-        self.cp.add(self._expr(objective) <= upper)
+    def lock(self, objective: dict[int, int], upper: int, *, scale: float,
+             exact: bool = False) -> None:
+        if exact:
+            self.cp.add(self._expr(objective) == upper)
+        else:
+            self.cp.add(self._expr(objective) <= upper)

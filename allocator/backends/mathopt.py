@@ -13,7 +13,16 @@ from ortools.math_opt.python import mathopt
 
 from ..model.linear import LinearModel, Row
 from ..status import SolveStatus
-from .base import Backend, LevelOutcome, float_row, hint_value, lock_upper, unscale, var_bounds
+from .base import (
+    Backend,
+    LevelOutcome,
+    float_row,
+    hint_value,
+    lock_lower,
+    lock_upper,
+    unscale,
+    var_bounds,
+)
 
 _REASON = {
     mathopt.TerminationReason.OPTIMAL: SolveStatus.OPTIMAL,
@@ -39,7 +48,7 @@ class MathOptBackend(Backend):
             lb, ub, integer = var_bounds(model, i)
             self.vars.append(self.mo.add_variable(lb=lb, ub=ub, is_integer=integer,
                                                   name=spec.name))
-        self.add_rows([row for row in model.rows if not row.lazy])
+        self.add_rows(model.rows)
 
     def add_rows(self, rows: list[Row]) -> None:
         for row in rows:
@@ -101,9 +110,11 @@ class MathOptBackend(Backend):
         bound = math.ceil(dual / scale - 1e-6) if abs(dual) != float("inf") else None
         return LevelOutcome(status, values, value, bound, runtime)
 
-    def lock(self, objective: dict[int, int], upper: int, *, scale: float) -> None:
+    def lock(self, objective: dict[int, int], upper: int, *, scale: float,
+             exact: bool = False) -> None:
         self.mo.add_linear_constraint(
             expr=mathopt.LinearSum(c * scale * self.vars[v] for v, c in objective.items()),
+            lb=lock_lower(upper, scale) if exact else -math.inf,
             ub=lock_upper(upper, scale), name=f"lock{self.mo.get_num_linear_constraints()}")
 
 

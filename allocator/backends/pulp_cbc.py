@@ -9,7 +9,16 @@ import pulp
 
 from ..model.linear import LinearModel, Row
 from ..status import SolveStatus
-from .base import Backend, LevelOutcome, float_row, hint_value, lock_upper, unscale, var_bounds
+from .base import (
+    Backend,
+    LevelOutcome,
+    float_row,
+    hint_value,
+    lock_lower,
+    lock_upper,
+    unscale,
+    var_bounds,
+)
 
 _SOL_STATUS = {
     pulp.LpSolutionOptimal: SolveStatus.OPTIMAL,
@@ -36,7 +45,7 @@ class CbcBackend(Backend):
             self.vars.append(pulp.LpVariable(f"v{i}", lb, ub,
                                              pulp.LpInteger if integer else pulp.LpContinuous))
         self._locks = 0
-        self.add_rows([row for row in model.rows if not row.lazy])
+        self.add_rows(model.rows)
 
     def add_rows(self, rows: list[Row]) -> None:
         for row in rows:
@@ -85,7 +94,10 @@ class CbcBackend(Backend):
         bound = value if status is SolveStatus.OPTIMAL else None
         return LevelOutcome(status, values, value, bound, runtime)
 
-    def lock(self, objective: dict[int, int], upper: int, *, scale: float) -> None:
+    def lock(self, objective: dict[int, int], upper: int, *, scale: float,
+             exact: bool = False) -> None:
         self._locks += 1
         expr = pulp.LpAffineExpression([(self.vars[v], c * scale) for v, c in objective.items()])
         self.lp += (expr <= lock_upper(upper, scale), f"lock{self._locks}")
+        if exact:
+            self.lp += (expr >= lock_lower(upper, scale), f"lock{self._locks}_lb")
