@@ -19,7 +19,7 @@ from .backends.base import Backend, LevelOutcome
 from .errors import VerificationError
 from .funding import route_funding
 from .model.formulation import Formulation, build_formulation
-from .model.linear import LinearModel
+from .model.linear import LinearModel, Row
 from .model.problem import CENTS_PER_USD, compile_problem
 from .plan import Assignment, EquipmentFlow, FundingFlow, Plan
 from .result import AllocationResult, LevelResult
@@ -125,22 +125,80 @@ def _time_share(deadline: float, levels_left: int) -> float:
     return remaining if levels_left == 1 else remaining * 0.6
 
 
-def _optimize(solver: Backend, objective: dict[int, int], scale: float, deadline: float,
-              share: int, hint: list[int] | None) -> LevelOutcome:
-    """One level: the solver's outcome, with the moments its plans were found filled in."""
-    outcome = solver.optimize(objective, scale=scale, hint=hint if solver.warm_start else None,
-                              time_limit_s=_time_share(deadline, share))
-    if outcome.values is not None:
+def _lazy_rows(solver: Backend, f: Formulation) -> list[Row]:
+    """Rows this backend was built without, to add when a plan breaks one."""
+    return [row for row in f.model.rows if row.lazy] if solver.lazy_rows else []
+
+
+def _tighten_slacks(model: LinearModel, slacks: set[int], values: list[int]) -> list[int]:
+    """Set every soft-goal slack to the least value its row allows, given the plan.
+
+    Slack variables outside the level being optimised may sit anywhere a lock allows, and a
+    held-back row's slack was never constrained; the plan's true soft-goal figure is this.
+    """
+    fixed = list(values)
+    for row in model.rows:
+        slack = [(v, c) for v, c in row.terms if v in slacks]
+        if len(slack) != 1:
+            continue
+        var, coef = slack[0]
+        rest = sum(c * values[v] for v, c in row.terms if v != var)
+        if row.ub is not None and coef < 0:
+            fixed[var] = max(0, -(-(rest - row.ub) // -coef))
+        elif row.lb is not None and coef > 0:
+            fixed[var] = max(0, -(-(row.lb - rest) // coef))
+    return fixed
+
+
+def _optimize(solver: Backend, f: Formulation, pending: list[Row], objective: dict[int, int],
+              scale: float, deadline: float, share: int, hint: list[int] | None) -> LevelOutcome:
+    """Optimise with lazy rows: add every held-back row the plan violates, and re-solve.
+
+    A plan that satisfies every row, added or not, is optimal for the full model because the
+    rows left out can only remove plans. Each round adds at least one row, so it ends. If time
+    runs out first, the previous level's plan (which met every row and lock) stands; on the
+    first level, a soft row's slack is set to what the plan needs, and a plan breaking a hard
+    row is no plan.
+    """
+    runtime = 0.0
+    slacks = f.slack_variables()
+    previous = hint
+    first_at: float | None = None
+    while True:
+        outcome = solver.optimize(objective, scale=scale,
+                                  hint=hint if solver.warm_start else None,
+                                  time_limit_s=_time_share(deadline, share))
+        runtime += outcome.runtime_s
+        outcome.runtime_s = runtime
+        if outcome.values is None:
+            return outcome
         returned = time.perf_counter()
-        outcome.first_found_at = outcome.first_found_at or returned
+        first_at = first_at or outcome.first_found_at or returned
+        outcome.first_found_at = first_at
         outcome.best_found_at = outcome.best_found_at or returned
-    return outcome
+        broken = [row for row in pending if not row.holds(outcome.values)]
+        if not broken:
+            return outcome
+        if time.perf_counter() >= deadline and previous is not None:
+            value = sum(c * previous[v] for v, c in objective.items())
+            return LevelOutcome(SolveStatus.FEASIBLE, previous, value, outcome.bound, runtime)
+        if time.perf_counter() >= deadline:
+            values = _tighten_slacks(f.model, slacks, outcome.values)
+            if any(not row.holds(values) for row in broken):
+                return LevelOutcome(SolveStatus.NO_SOLUTION, None, None, None, runtime)
+            value = sum(c * values[v] for v, c in objective.items())
+            return LevelOutcome(SolveStatus.FEASIBLE, values, value, outcome.bound, runtime)
+        solver.add_rows(broken)
+        for row in broken:
+            pending.remove(row)
+        hint = _tighten_slacks(f.model, slacks, outcome.values)
 
 
 def _solve_lexicographic(solver: Backend, f: Formulation, order: list[str],
                          deadline: float) -> list[_Level]:
     levels: list[_Level] = []
     hint: list[int] | None = None
+    pending = _lazy_rows(solver, f)
     for k, level in enumerate(order):
         objective = f.model.objectives[level]
         per_unit = _per_unit(f.model, level)
@@ -150,7 +208,8 @@ def _solve_lexicographic(solver: Backend, f: Formulation, order: list[str],
             # Nothing to optimise at this level (e.g. no soft goals): it is 0 for any plan.
             outcome = LevelOutcome(SolveStatus.OPTIMAL, hint, 0.0, 0.0, 0.0)
         else:
-            outcome = _optimize(solver, objective, scale, deadline, len(order) - k, hint)
+            outcome = _optimize(solver, f, pending, objective, scale, deadline,
+                                len(order) - k, hint)
         if outcome.values is None and hint is not None:
             # Out of time at a later level: the earlier plan still holds every lock so far.
             value = f.model.evaluate(level, hint)
@@ -179,7 +238,8 @@ def _solve_weighted(solver: Backend, f: Formulation, order: list[str],
         for var, coef in f.model.objectives[level].items():
             combined[var] = combined.get(var, 0) + int(weight * denominator) * coef
     usd = Fraction(1, denominator)
-    outcome = _optimize(solver, combined, float(usd), deadline, 1, None)
+    outcome = _optimize(solver, f, _lazy_rows(solver, f), combined, float(usd), deadline, 1,
+                        None)
     return [_Level("weighted_usd", outcome, usd)]
 
 

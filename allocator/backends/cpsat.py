@@ -67,7 +67,7 @@ class CpSatBackend(Backend):
         super().__init__(model, threads=threads, log=log)
         self.cp = cp_model.CpModel()
         self.vars = [self.cp.new_int_var(v.lb, v.ub, v.name) for v in model.vars]
-        self.add_rows(model.rows)
+        self.add_rows(self.initial_rows())
 
     def add_rows(self, rows: list[Row]) -> None:
         for row in rows:

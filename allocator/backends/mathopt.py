@@ -39,6 +39,7 @@ _REASON = {
 
 class MathOptBackend(Backend):
     solver_type: mathopt.SolverType
+    lazy_rows = True
 
     def __init__(self, model: LinearModel, *, threads: int | None = None, log: bool = False):
         super().__init__(model, threads=threads, log=log)
@@ -48,7 +49,7 @@ class MathOptBackend(Backend):
             lb, ub, integer = var_bounds(model, i)
             self.vars.append(self.mo.add_variable(lb=lb, ub=ub, is_integer=integer,
                                                   name=spec.name))
-        self.add_rows(model.rows)
+        self.add_rows(self.initial_rows())
 
     def add_rows(self, rows: list[Row]) -> None:
         for row in rows:

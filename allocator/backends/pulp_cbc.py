@@ -45,7 +45,7 @@ class CbcBackend(Backend):
             self.vars.append(pulp.LpVariable(f"v{i}", lb, ub,
                                              pulp.LpInteger if integer else pulp.LpContinuous))
         self._locks = 0
-        self.add_rows(model.rows)
+        self.add_rows(self.initial_rows())
 
     def add_rows(self, rows: list[Row]) -> None:
         for row in rows:

@@ -34,6 +34,9 @@ class Formulation:
     share_slack: dict[tuple[str, int], int] = field(default_factory=dict)  # (state, mission)
     slack_den: dict[int, int] = field(default_factory=dict)  # slack var -> 1/den person units
 
+    def slack_variables(self) -> set[int]:
+        return {*self.women_slack.values(), *self.share_slack.values()}
+
 
 def build_formulation(problem: ProblemData) -> Formulation:
     f = Formulation(problem)
@@ -204,10 +207,10 @@ def _state_share(f: Formulation) -> None:
                 f.share_slack[state, mi] = slack
                 f.slack_den[slack] = den
                 row.append((slack, -1))
-            # Stated up front. Held back as lazy rows they cost re-solves of the soft-goal
-            # level each time a plan broke one: on datasets/un_2025 the solve took 18 s in
-            # CP-SAT (one worker) and 8 s in CBC lazily, 7.8 s and 4.5 s eagerly.
-            f.model.add_row("state_share", f"{mission.mission_id}:{state}", row, None, 0)
+            # Lazy: backends with ``lazy_rows`` add them only when a plan breaks one (see
+            # Backend.lazy_rows for which backends gain from that).
+            f.model.add_row("state_share", f"{mission.mission_id}:{state}", row, None, 0,
+                            lazy=True)
 
 
 def _women_target(f: Formulation) -> None:

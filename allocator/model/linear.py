@@ -33,6 +33,7 @@ class Row:
     lb: int | None
     ub: int | None
     money: bool = False
+    lazy: bool = False  # a backend with ``lazy_rows`` adds it only once a plan breaks it
 
     def holds(self, values: list[int]) -> bool:
         activity = sum(c * values[v] for v, c in self.terms)
@@ -55,7 +56,8 @@ class LinearModel:
         return len(self.vars) - 1
 
     def add_row(self, family: str, label: str, terms: list[tuple[int, int]],
-                lb: int | None = None, ub: int | None = None, *, money: bool = False) -> None:
+                lb: int | None = None, ub: int | None = None, *, money: bool = False,
+                lazy: bool = False) -> None:
         kept = tuple((v, c) for v, c in terms if c)
         if kept and not any(self.vars[v].money for v, _ in kept):
             # Every variable here is integer, so dividing by the coefficients' gcd and rounding
@@ -67,7 +69,7 @@ class LinearModel:
                 lb = None if lb is None else -(-lb // g)
                 ub = None if ub is None else ub // g
                 money = False
-        self.rows.append(Row(family, label, kept, lb, ub, money))
+        self.rows.append(Row(family, label, kept, lb, ub, money, lazy))
 
     def size(self) -> dict[str, int]:
         return {"variables": len(self.vars), "rows": len(self.rows),
