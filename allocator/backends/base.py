@@ -38,6 +38,10 @@ class Backend(ABC):
     a plan breaks one. Measured on datasets/un_2025 (2 cores), whole solve, lazy / up front:
     CP-SAT 18 / 7.8 s, CBC 8 / 4.5-5.1 s, SCIP 10 / 20-25 s, HiGHS 227 / over 400 s."""
 
+    exact_locks: bool = False
+    """Whether a level proven optimal is held as an equality (see ``lock``). Measured to help
+    CP-SAT only; HiGHS did not prove un_2025's cost level in 400 s with it (227 s without)."""
+
     def initial_rows(self) -> list[Row]:
         return [row for row in self.model.rows if not (row.lazy and self.lazy_rows)]
 
@@ -65,9 +69,9 @@ class Backend(ABC):
         """Hold ``objective <= upper`` from now on (a lexicographic level that is settled).
 
         ``exact``: the level was proven optimal at ``upper``, so ``objective == upper`` holds
-        for every plan left (rows added later only remove plans) and is stated as such; it
-        spares the next level from re-proving the bound (the cost level of datasets/un_2025
-        went from 7.3 s to 2.9 s in CP-SAT).
+        for every plan left (rows added later only remove plans); backends with
+        ``exact_locks`` state it as such, which spares the next level from re-proving the
+        bound (the cost level of datasets/un_2025 went from 7.3 s to 2.9 s in CP-SAT).
         """
 
 

@@ -115,7 +115,7 @@ class MathOptBackend(Backend):
              exact: bool = False) -> None:
         self.mo.add_linear_constraint(
             expr=mathopt.LinearSum(c * scale * self.vars[v] for v, c in objective.items()),
-            lb=lock_lower(upper, scale) if exact else -math.inf,
+            lb=lock_lower(upper, scale) if exact and self.exact_locks else -math.inf,
             ub=lock_upper(upper, scale), name=f"lock{self.mo.get_num_linear_constraints()}")
 
 

@@ -99,5 +99,5 @@ class CbcBackend(Backend):
         self._locks += 1
         expr = pulp.LpAffineExpression([(self.vars[v], c * scale) for v, c in objective.items()])
         self.lp += (expr <= lock_upper(upper, scale), f"lock{self._locks}")
-        if exact:
+        if exact and self.exact_locks:
             self.lp += (expr >= lock_lower(upper, scale), f"lock{self._locks}_lb")
