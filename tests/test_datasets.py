@@ -52,3 +52,38 @@ def test_un_2025_solves_to_the_proven_optimum(un_2025, backend: str) -> None:
     for m in un_2025.missions:
         if m.personnel_ceiling is not None:
             assert missions.loc[m.mission_id, "personnel"] <= m.personnel_ceiling
+
+
+FAMILIES = DATASETS / "families"
+
+
+def test_committed_small_family_is_what_the_generator_writes() -> None:
+    from allocator.bench.families import generate_family
+
+    committed = read_scenario(FAMILIES / "small")
+    assert committed == generate_family("small", 0).revalidated()
+
+
+# medium is proven by CP-SAT only so far: CBC and SCIP did not prove it in 300 s (its file
+# says what they reached); the issue asks for two backends, so this stays visible here.
+@pytest.mark.parametrize(("size", "backends"), [("small", 2), ("medium", 1)])
+def test_family_expected_json_records_its_proof(size: str, backends: int) -> None:
+    expected = json.loads((FAMILIES / size / "expected.json").read_text())
+    assert expected["status"] == "optimal"
+    assert len(expected["proven_by"]) >= backends
+    assert set(expected["model"]) == {"variables", "rows", "nonzeros"}
+    from allocator.model.formulation import build_formulation
+    from allocator.model.problem import compile_problem
+
+    model = build_formulation(compile_problem(read_scenario(FAMILIES / size))).model
+    assert model.size() == expected["model"]
+
+
+def test_small_family_solves_to_its_proven_optimum(backend: str) -> None:
+    scenario = read_scenario(FAMILIES / "small")
+    expected = json.loads((FAMILIES / "small" / "expected.json").read_text())
+    result = solve(scenario, backend=backend, time_limit=120)
+    assert result.status.value == "optimal"
+    assert verify_plan(scenario, result.plan).ok
+    assert result.objective == expected["objective"]
+    assert result.model_size == expected["model"]

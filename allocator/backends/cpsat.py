@@ -25,17 +25,20 @@ def is_available() -> bool:
     return True  # imported above; the registry catches ImportError
 
 
-def default_workers() -> int:
-    """One search worker below 8 cores, else one per core.
+def default_workers(variables: int) -> int:
+    """One search worker below 8 cores for models up to 20,000 variables, else 8 or one per core.
 
     On 2 cores one LP-heavy worker beat CP-SAT's 8-worker portfolio (time-sliced) on every
-    workload measured: datasets/un_2025 11 s against 17-27 s, gap9-12 8 s against 30 s, and
-    types D/E at 10 s a mean gap of 0.99% against 1.22% (README). The portfolio needs about 8
-    workers to include its LP-based and LNS strategies, so it is used only where each worker
-    gets a core (not measured here). One worker is also deterministic: reruns repeat.
+    workload of that size measured: datasets/un_2025 11 s against 17-27 s, gap9-12 8 s against
+    30 s, and types D/E at 10 s a mean gap of 0.99% against 1.22% (README). On the `large`
+    family (36,000 variables) one worker found no plan in 30 s and the portfolio, with its
+    first-solution and LNS workers, did; so larger models get the portfolio, which needs about
+    8 workers to include those strategies. One worker is also deterministic: reruns repeat.
     """
     cores = os.cpu_count() or 1
-    return cores if cores >= 8 else 1
+    if cores >= 8:
+        return cores
+    return 1 if variables <= 20_000 else 8
 
 
 class _Incumbents(cp_model.CpSolverSolutionCallback):
@@ -97,7 +100,7 @@ class CpSatBackend(Backend):
         # (level 2) proves its levels several times faster than the default (measured on
         # datasets/un_2025).
         solver.parameters.linearization_level = 2
-        solver.parameters.num_workers = self.threads or default_workers()
+        solver.parameters.num_workers = self.threads or default_workers(len(self.vars))
         for name, value in self.parameters.items():  # experiments and expert overrides
             setattr(solver.parameters, name, value)
         incumbents = _Incumbents()

@@ -95,7 +95,8 @@ def judge(status: str, values: tuple[float, ...] | None, reference: Reference | 
     if reference is None:
         gap = None if own_gap is None else 100.0 * own_gap
         if values is None:
-            return NO_REFERENCE, gap, "no plan within the time limit"
+            verdict = OVER_TARGET if target_gap_pct is not None else NO_REFERENCE
+            return verdict, gap, "no plan within the time limit"
         if target_gap_pct is not None and (gap is None or gap > target_gap_pct + 1e-9):
             return OVER_TARGET, gap, f"gap to own bound above the {target_gap_pct}% target"
         return OK if target_gap_pct is not None else NO_REFERENCE, gap, ""

@@ -136,25 +136,57 @@ def unit_monthly_cost(scenario: Scenario, pledge: UnitPledge) -> Decimal:
     return pledge.personnel_per_unit * rate + pledge.equipment_monthly_cost_usd
 
 
-def compatible(scenario: Scenario, pledge: UnitPledge, requirement: Requirement,
-               fillers: set[str], barred: set[str]) -> bool:
-    """Every unit-to-requirement rule of DESIGN §4, in one place.
+@dataclass(frozen=True)
+class Offer:
+    """What the compatibility rules need of a unit pledge, worked out once per pledge."""
 
-    ``fillers`` are the requirement's substitutes and ``barred`` its mission's excluded states,
-    computed once per requirement by the caller rather than once per pledge.
-    """
+    capability: str
+    readiness_rank: int
+    deploy_days: int
+    languages: frozenset[str]
+    state: str
+    allowed_missions: frozenset[str]
+    excluded_missions: frozenset[str]
+
+
+def offer_of(scenario: Scenario, pledge: UnitPledge) -> Offer:
+    return Offer(pledge.capability, pledge.readiness.rank, pledge_deploy_days(scenario, pledge),
+                 frozenset(pledge_languages(scenario, pledge)), pledge.state,
+                 frozenset(pledge.allowed_missions), frozenset(pledge.excluded_missions))
+
+
+@dataclass(frozen=True)
+class Need:
+    """What the compatibility rules need of a requirement line, worked out once per line."""
+
+    capability: str
+    fillers: frozenset[str]  # substitutes that may fill it
+    min_rank: int
+    deadline_days: int | None
+    language: str | None
+    mission_id: str
+    barred: frozenset[str]  # excluded states, host included
+
+
+def need_of(scenario: Scenario, requirement: Requirement) -> Need:
     mission = scenario.mission_by_id[requirement.mission_id]
     min_readiness: Readiness = requirement.min_readiness or scenario.policy.min_readiness
+    return Need(requirement.capability,
+                frozenset(substitutes(scenario).get(requirement.capability, set())),
+                min_readiness.rank, requirement.deadline_days, requirement.language,
+                mission.mission_id, frozenset(excluded_states(mission)))
+
+
+def compatible(offer: Offer, need: Need) -> bool:
+    """Every unit-to-requirement rule of DESIGN §4, in one place."""
     return (
-        (pledge.capability == requirement.capability or pledge.capability in fillers)
-        and pledge.readiness.rank >= min_readiness.rank
-        and (requirement.deadline_days is None
-             or pledge_deploy_days(scenario, pledge) <= requirement.deadline_days)
-        and (requirement.language is None
-             or requirement.language in pledge_languages(scenario, pledge))
-        and pledge.state not in barred
-        and (not pledge.allowed_missions or mission.mission_id in pledge.allowed_missions)
-        and mission.mission_id not in pledge.excluded_missions
+        (offer.capability == need.capability or offer.capability in need.fillers)
+        and offer.readiness_rank >= need.min_rank
+        and (need.deadline_days is None or offer.deploy_days <= need.deadline_days)
+        and (need.language is None or need.language in offer.languages)
+        and offer.state not in need.barred
+        and (not offer.allowed_missions or need.mission_id in offer.allowed_missions)
+        and need.mission_id not in offer.excluded_missions
     )
 
 
@@ -212,13 +244,18 @@ def compile_problem(scenario: Scenario) -> ProblemData:
     budget = [to_cents(m.budget_usd) for m in scenario.missions]
     funding = [to_cents(f.amount_usd) for f in scenario.funding_pledges]
 
-    by_capability: dict[str, list[int]] = defaultdict(list)
+    # Pledges by (capability, mission they are restricted to, or None): a caveat that scopes a
+    # pledge to a few missions then rules it out before any pair is checked, which at 5,000
+    # pledges saves most of the checks.
+    by_capability: dict[tuple[str, str | None], list[int]] = defaultdict(list)
     for u, pledge in enumerate(scenario.unit_pledges):
-        by_capability[pledge.capability].append(u)
+        for scope in pledge.allowed_missions or [None]:
+            by_capability[pledge.capability, scope].append(u)
     by_item: dict[str, list[int]] = defaultdict(list)
     for q, eq in enumerate(scenario.equipment_pledges):
         by_item[eq.item].append(q)
 
+    offers = [offer_of(scenario, pledge) for pledge in scenario.unit_pledges]
     unit_pairs: list[UnitPair] = []
     equipment_pairs: list[EquipmentPair] = []
     is_equipment: list[bool] = []
@@ -231,9 +268,12 @@ def compile_problem(scenario: Scenario) -> ProblemData:
         else:
             needed = set()
             subs = fillers.get(req.capability, set())
-            for u in sorted(i for c in {req.capability} | subs for i in by_capability.get(c, [])):
+            need = need_of(scenario, req)
+            candidates = {i for c in {req.capability} | subs for scope in (None, mission.mission_id)
+                          for i in by_capability.get((c, scope), [])}
+            for u in sorted(candidates):
                 pledge = scenario.unit_pledges[u]
-                if compatible(scenario, pledge, req, subs, barred):
+                if compatible(offers[u], need):
                     cents = unit_cost[u] + transport.get((pledge.pledge_id, mission.mission_id), 0)
                     unit_pairs.append(UnitPair(u=u, r=r, cost=cents))
                     needed |= set(pledge.equipment_gap)
@@ -254,10 +294,10 @@ def compile_problem(scenario: Scenario) -> ProblemData:
     # Penalties are exact too: integers over the least common denominator, divided by their gcd.
     penalty_of = [Fraction(points.get((scenario.unit_pledges[p.u].pledge_id,
                                        scenario.requirements[p.r].mission_id), 0))
-                  for p in unit_pairs]
+                  for p in unit_pairs] if points else []
     penalties, preference_unit = _integer_scale(penalty_of)
     unit_pairs = [UnitPair(p.u, p.r, p.cost // unit, k)
-                  for p, k in zip(unit_pairs, penalties, strict=True)]
+                  for p, k in zip(unit_pairs, penalties or [0] * len(unit_pairs), strict=True)]
     equipment_pairs = [EquipmentPair(p.q, p.r, p.cost // unit) for p in equipment_pairs]
     weights = policy.priority_weights
     return ProblemData(

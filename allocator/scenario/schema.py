@@ -33,10 +33,11 @@ class Readiness(StrEnum):
 
     @property
     def rank(self) -> int:
-        return READINESS_ORDER.index(self)
+        return _RANK[self]
 
 
 READINESS_ORDER = [Readiness.L1, Readiness.L2, Readiness.L3, Readiness.RDL]
+_RANK = {level: i for i, level in enumerate(READINESS_ORDER)}
 
 
 def _blank_to_none(value: Any) -> Any:
