@@ -26,6 +26,7 @@ keeps the model sparse, as DESIGN §4 asks, instead of pairing every pledge with
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import random
@@ -249,6 +250,8 @@ GAP_COVER = (1.0, 1.3)
 # Share of equipment lots donated (no cost to the mission), and the lease rate of the others
 # relative to the standard rate: a partner's lease includes its maintenance and transport.
 DONATED_SHARE = 0.2
+# Funding beyond the tight missions' deficits, as a share of their cheapest full fill.
+FUNDING_MARGIN = 0.08
 LEASE_PREMIUM = (1.2, 1.5)
 
 # ------------------------------------------------------------------------------------------
@@ -399,6 +402,10 @@ class _Builder:
         self.counters: dict[str, int] = {}
         self.theatres: list[list[str]] = []
         self.transport_of: dict[tuple[str, str], int] = {}  # (state or pledge, mission) -> US$
+        self.reserved: set[int] = set()  # id() of lines kept for a must-deploy pledge
+        self.dedicated: dict[int, list[dict[str, Any]]] = {}  # id() of a mandatory line -> supply
+        self._pools: dict[tuple[str, frozenset[str], str | None], tuple[Any, list[int]]] = {}
+        self._mission_of: dict[str, _Mission] = {}
 
     # ----- ids -----------------------------------------------------------------------------
     def _next_id(self, owner: str, tag: str) -> str:
@@ -420,6 +427,7 @@ class _Builder:
             mission_id = f"OP-{host}" + (f"-{seen[host]}" if seen[host] > 1 else "")
             self.missions.append(_Mission(mission_id, host, kind, langs.split(),
                                           {host, *parties.split()}, women))
+            self._mission_of[mission_id] = self.missions[-1]
         # Theatres group missions of one region, as a regional conference would.
         order = sorted(range(len(self.missions)),
                        key=lambda i: (STATE_REGION[self.missions[i].host], i))
@@ -442,18 +450,55 @@ class _Builder:
             drawn = [rng.choices(caps, cap_weights)[0] for _ in range(max(3, count))]
             # Every mission has infantry; keep the first line an infantry line.
             drawn[0] = "INF_BN" if mission.kind == "big" else "INF_COY"
-            mission_lines = [self._line(mission, cap) for cap in drawn]
-            mission_lines.sort(key=lambda r: (r["priority"], r["capability"]))
-            for number, line in enumerate(mission_lines, start=1):
+            self.lines.extend(self._line(mission, cap) for cap in drawn)
+
+    def ensure_variety(self) -> None:
+        """Make every rule appear at least once, even in the 18 lines of ``small``: an
+        equipment line, each mission language, RDL, L3 and L1-accepting lines, and all five
+        priorities. Only lines that no forced supply was built for are changed."""
+        rng = self.rng
+        free = [r for r in self.lines
+                if not r["mandatory"] and id(r) not in self.reserved
+                and r["capability"] in UNIT_CAPABILITIES]
+        if not any(r["capability"] in EQUIPMENT_ITEMS for r in self.lines):
+            line = free.pop(rng.randrange(len(free)))
+            line.update(capability="MRAP", units=2 * ITEM_SET["MRAP"],
+                        priority=BASE_PRIORITY["MRAP"], deadline_days=None,
+                        min_readiness=None, language=None)
+        wanted = [lang for lang in LINE_LANGUAGES
+                  if any(lang in m.languages for m in self.missions)]
+        for lang in wanted:
+            if any(r["language"] == lang for r in self.lines):
+                continue
+            options = [r for r in free if r["language"] is None
+                       and lang in self._mission(r["mission_id"]).languages]
+            if options:
+                rng.choice(options)["language"] = lang
+        for floor, deadline in (("RDL", 60), ("L3", 90), ("L1", None)):
+            if not any(r["min_readiness"] == floor for r in self.lines):
+                options = [r for r in free if r["min_readiness"] is None]
+                rng.choice(options).update(min_readiness=floor, deadline_days=deadline)
+        for priority in range(1, 6):
+            if not any(r["priority"] == priority for r in self.lines):
+                counts = {p: sum(r["priority"] == p for r in self.lines) for p in range(1, 6)}
+                options = [r for r in free if counts[r["priority"]] > 1]
+                rng.choice(options)["priority"] = priority
+
+    def number_lines(self) -> None:
+        """Requirement ids ``<mission>-Rnn``, numbered by priority within each mission."""
+        numbered = []
+        for mission in self.missions:
+            mine = [(r["priority"], r["capability"], k, r) for k, r in enumerate(self.lines)
+                    if r["mission_id"] == mission.mission_id]
+            for number, (*_, line) in enumerate(sorted(mine, key=lambda t: t[:3]), start=1):
                 line["requirement_id"] = f"{mission.mission_id}-R{number:02d}"
-            self.lines.extend(mission_lines)
+                numbered.append(line)
+        self.lines = numbered
 
     def _line(self, mission: _Mission, cap: str) -> dict[str, Any]:
         rng = self.rng
         if cap in EQUIPMENT_ITEMS:
             units = ITEM_SET[cap] * rng.choice([1, 1, 2, 2, 3])
-        elif cap == "INF_BN":
-            units = rng.choices([1, 2, 3], [5, 4, 1])[0]
         else:
             units = rng.choices([1, 2, 3], [5, 4, 1])[0]
         priority = min(5, max(1, BASE_PRIORITY[cap] + rng.choice([-1, 0, 0, 0, 1])))
@@ -478,13 +523,19 @@ class _Builder:
 
     # ----- unit pledges --------------------------------------------------------------------
     def _state_for(self, spec: str, barred: set[str], language: str | None = None) -> str:
-        states, weights = _weighted(spec)
-        pool = [(s, w) for s, w in zip(states, weights, strict=True) if s not in barred]
-        if language:
-            speakers = [(s, w) for s, w in pool if language in STATE_LANGUAGES[s]]
-            pool = speakers or pool
-        names, ws = zip(*pool, strict=True)
-        return self.rng.choices(names, ws)[0]
+        """A state drawn from a weighted list, never a barred one; a speaker of ``language``
+        when the list has one."""
+        key = (spec, frozenset(barred), language)
+        if key not in self._pools:
+            states, weights = _weighted(spec)
+            pool = [(s, w) for s, w in zip(states, weights, strict=True) if s not in barred]
+            if language:
+                speakers = [(s, w) for s, w in pool if language in STATE_LANGUAGES[s]]
+                pool = speakers or pool
+            names, ws = zip(*pool, strict=True)
+            self._pools[key] = (names, list(itertools.accumulate(ws)))
+        names, cumulative = self._pools[key]
+        return self.rng.choices(names, cum_weights=cumulative)[0]
 
     def _pledge(self, state: str, cap: str, *, readiness: str | None = None,
                 gap_allowed: bool = True) -> dict[str, Any]:
@@ -535,7 +586,6 @@ class _Builder:
         for line in self.lines:
             by_mission.setdefault(line["mission_id"], []).append(line)
         common = ("INF_BN", "INF_COY", "ENG_COY", "L1_HOSP", "FPU", "SIG_COY", "MP_COY")
-        self.forced_lines: set[str] = set()
         for mission in self.missions:
             lines = by_mission[mission.mission_id]
             candidates = [r for r in lines if r["capability"] in common and r["priority"] <= 2]
@@ -543,7 +593,7 @@ class _Builder:
             wanted = 2 if mission.kind == "big" else 1
             for line in rng.sample(candidates, min(wanted, len(candidates))):
                 line["mandatory"] = True
-                line["priority"] = 1
+                line["priority"] = min(line["priority"], 2)
                 self._dedicate(mission, line)
             items = [r for r in lines if r["capability"] in EQUIPMENT_ITEMS]
             if items and rng.random() < 0.35:
@@ -566,7 +616,7 @@ class _Builder:
             pledge["must_deploy"] = True
             pledge["allowed_missions"] = [mission.mission_id]
             self.pledges.append(pledge)
-            self.forced_lines.add(line["requirement_id"])
+            self.reserved.add(id(line))
 
     def _readiness_for(self, line: dict[str, Any]) -> str:
         floor = line["min_readiness"] or "L2"
@@ -596,6 +646,7 @@ class _Builder:
             self._fit(pledge, line)
             pledge["allowed_missions"] = [mission.mission_id]
             self.pledges.append(pledge)
+            self.dedicated.setdefault(id(line), []).append(pledge)
 
     def _dedicate_kit(self, mission: _Mission, line: dict[str, Any], quantity: int) -> None:
         item = line["capability"]
@@ -608,6 +659,7 @@ class _Builder:
                 lot["available_days"] = min(lot["available_days"], line["deadline_days"])
             lot["allowed_missions"] = [mission.mission_id]
             self.kit.append(lot)
+            self.dedicated.setdefault(id(line), []).append(lot)
 
     def build_general_supply(self) -> None:
         """The bulk of the pledges, per theatre and capability in proportion to demand."""
@@ -656,13 +708,39 @@ class _Builder:
             pledge = general[0]
             open_m = [m for m in (pledge["allowed_missions"] or missions)
                       if pledge["state"] not in self._mission(m).barred]
-            pledge["excluded_missions"] = [open_m[-1]]
+            pledge["excluded_missions"] = open_m[-1:]
         restricted = [p for p in general if p["allowed_missions"]
                       and len(p["allowed_missions"]) < len(self.theatres[0])]
         if not restricted and len(missions) > 1:
             pledge = general[1]
             open_m = [m for m in missions if pledge["state"] not in self._mission(m).barred]
             pledge["allowed_missions"] = open_m[:1]
+        self._ensure_barred_offer(general)
+
+    def _ensure_barred_offer(self, general: list[dict[str, Any]]) -> None:
+        """Some pledge comes from a state barred from a mission that asks for its capability
+        (a host or party offering a unit for other operations), so exclusions remove a
+        candidate; the draws above only guarantee that at the larger sizes."""
+        asked = {(r["mission_id"], r["capability"]) for r in self.lines}
+        for pledge in general:
+            for mission_id in self._reach_by_caveats(pledge):
+                if (pledge["state"] in self._mission(mission_id).barred
+                        and (mission_id, pledge["capability"]) in asked):
+                    return
+        for mission in self.missions:
+            for pledge in general:
+                scope = self._reach_by_caveats(pledge)
+                if mission.mission_id in scope and len(scope) > 1 \
+                        and (mission.mission_id, pledge["capability"]) in asked:
+                    parties = sorted(mission.barred - {mission.host}) or [mission.host]
+                    pledge["state"] = parties[0]
+                    pledge["pledge_id"] = self._next_id(parties[0], "U")
+                    pledge["languages"] = []
+                    return
+
+    def _reach_by_caveats(self, pledge: dict[str, Any]) -> list[str]:
+        members = pledge["allowed_missions"] or self.theatres[self._theatre_of(pledge)]
+        return [m for m in members if m not in pledge["excluded_missions"]]
 
     def _languages(self, pledge: dict[str, Any]) -> None:
         rng = self.rng
@@ -677,7 +755,7 @@ class _Builder:
             pledge["languages"] = [rng.choice([x for x in langs if x in LINE_LANGUAGES])]
 
     def build_special_pledges(self) -> None:
-        """A few units only a deadline waiver could use: L1, and one all-women FPU."""
+        """One formed police unit with mostly women: all-female FPUs have served before."""
         for pledge in self.pledges:
             if pledge["capability"] == "FPU" and not pledge["must_deploy"] \
                     and pledge["state"] in ("BGD", "RWA", "GHA", "SEN", "NPL"):
@@ -720,8 +798,8 @@ class _Builder:
         lots = [max(1, n) for n in _split(target, [math.sqrt(p[1]) for p in pools])]
         for (item, sets, members, barred), n in zip(pools, lots, strict=True):
             n = min(n, sets)
-            for size in _split(sets, [rng.uniform(0.6, 1.4) for _ in range(n)]):
-                lot = self._lot(item, size * ITEM_SET[item], barred)
+            for extra in _split(sets - n, [rng.uniform(0.6, 1.4) for _ in range(n)]):
+                lot = self._lot(item, (1 + extra) * ITEM_SET[item], barred)
                 if self.zoned or len(members) == 1:
                     lot["allowed_missions"] = list(members)
                 if len(members) > 1 and rng.random() < 0.25:
@@ -733,7 +811,8 @@ class _Builder:
 
     # ----- transport -----------------------------------------------------------------------
     def build_transport(self) -> None:
-        """Far contributors pay long-haul emplacement; helicopter units pay a ferry cost."""
+        """Far contributors pay long-haul emplacement; helicopter units pay a ferry or heavy-lift
+        cost of their own, which overrides their state's row."""
         rng = self.rng
         theatres_of: dict[str, set[int]] = {}
         for pledge in self.pledges:
@@ -753,9 +832,11 @@ class _Builder:
                     self.transport.append({"state": state, "pledge_id": None,
                                            "mission_id": mission_id, "cost_usd_per_unit": usd})
                     self.transport_of[state, mission_id] = usd
-        for pledge in self.pledges:
-            if pledge["capability"] not in ("UTIL_HELO", "ATK_HELO") or rng.random() < 0.4:
-                continue
+        lifted = [p for p in self.pledges
+                  if p["capability"] in ("UTIL_HELO", "ATK_HELO") and rng.random() < 0.6]
+        if not lifted:  # a family without aircraft still has one pledge-level row
+            lifted = [next(p for p in self.pledges if not p["must_deploy"])]
+        for pledge in lifted:
             for mission_id in self._reach(pledge):
                 usd = _round_to(rng.uniform(800_000, 1_800_000), 1000)
                 self.transport.append({"state": None, "pledge_id": pledge["pledge_id"],
@@ -789,8 +870,9 @@ class _Builder:
 
     def _estimates(self) -> dict[str, _Estimate]:
         """Per mission, what filling its lines would cost and take, line by line (contention
-        ignored): with the cheapest compatible pledges (low), with the dearest (high), and for
-        the forced part (mandatory lines at their dearest, must-deploy pledges)."""
+        ignored): with the cheapest or the smallest compatible pledges (low), with the dearest or
+        the largest (high), and for the forced part (mandatory lines filled by the dearest and
+        largest of their dedicated supply, and the must-deploy pledges)."""
         by_key: dict[tuple[int, str], list[dict[str, Any]]] = {}
         for pledge in self.pledges:
             by_key.setdefault((self._theatre_of(pledge), pledge["capability"]), []).append(pledge)
@@ -805,7 +887,8 @@ class _Builder:
                 e.low_cost += int(spend * 0.6)
                 e.high_cost += int(spend * 1.15)
                 if line["mandatory"]:
-                    e.forced_cost += int(spend * 1.15)
+                    dearest_lot = max(q["monthly_cost_usd"] for q in self.dedicated[id(line)])
+                    e.forced_cost += line["units"] * dearest_lot * PERIOD_MONTHS
                 continue
             options = []
             for c in (cap, *UNIT_CAPABILITIES[cap][3]):
@@ -823,12 +906,25 @@ class _Builder:
             e.high_cost += line["units"] * dearest
             e.high_people += line["units"] * biggest
             if line["mandatory"]:
-                e.forced_cost += line["units"] * dearest
-                e.forced_people += line["units"] * biggest
+                # Its dedicated supply always fills it: the dearest and largest of those units.
+                own = self.dedicated[id(line)]
+                costs = sorted((self._unit_cost(p, mission.mission_id) for p in own
+                                for _ in range(p["units"])), reverse=True)
+                sizes = sorted((p["personnel_per_unit"] for p in own for _ in range(p["units"])),
+                               reverse=True)
+                e.forced_cost += sum(costs[:line["units"]])
+                e.forced_people += sum(sizes[:line["units"]])
             left = line["units"]
             for unit_cost, _, pledge in options:
                 take = min(left, pledge["units"])
                 e.low_cost += take * unit_cost
+                left -= take
+                if not left:
+                    break
+            left = line["units"]
+            for pledge in sorted((o[2] for o in options),
+                                 key=lambda p: (p["personnel_per_unit"], p["pledge_id"])):
+                take = min(left, pledge["units"])
                 e.low_people += take * pledge["personnel_per_unit"]
                 left -= take
                 if not left:
@@ -855,24 +951,29 @@ class _Builder:
         # should not hinge on one huge knapsack.
         small = [m.mission_id for m in self.missions if m.kind == "obs"]
         small = small or [m.mission_id for m in self.missions if m.kind != "big"] or ids
-        tight_budget = set(rng.sample(small, min(len(small),
-                                                 max(1, round(n * TIGHT_BUDGET_SHARE)))))
-        tight_ceiling = set(rng.sample(small, min(len(small),
-                                                  max(1, round(n * TIGHT_CEILING_SHARE)))))
+        # ... and ones whose forced part leaves room to bind.
+        room = [m for m in small if est[m].forced_cost * 1.1 < est[m].low_cost * 0.8] or small
+        tight_budget = set(rng.sample(room, min(len(room),
+                                                max(1, round(n * TIGHT_BUDGET_SHARE)))))
+        room = [m for m in small if est[m].forced_people * 1.1 < est[m].low_people] or small
+        tight_ceiling = set(rng.sample(room, min(len(room),
+                                                 max(1, round(n * TIGHT_CEILING_SHARE)))))
         deficits: dict[str, int] = {}
         rows = []
         for mission in self.missions:
             mid = mission.mission_id
             e = est[mid]
             if mid in tight_budget:
-                budget = max(e.low_cost * rng.uniform(0.75, 0.88), e.forced_cost * 1.25)
+                # Below a cheapest full fill: the mission needs the funding pledges.
+                budget = max(e.low_cost * rng.uniform(0.8, 0.9), e.forced_cost * 1.1)
                 deficits[mid] = max(0, int(e.low_cost - budget))
             else:
                 budget = max(e.high_cost * rng.uniform(1.1, 1.6), e.forced_cost * 1.25)
             ceiling: int | None = None
             if mid in tight_ceiling:
-                ceiling = _round_to(max(e.low_people * rng.uniform(0.9, 0.96),
-                                        e.forced_people * 1.25), 10)
+                # Just above the lightest full fill: the ceiling forces smaller units.
+                ceiling = _round_to(max(e.low_people * rng.uniform(1.02, 1.05),
+                                        e.forced_people * 1.1), 10)
             elif rng.random() < 0.8:
                 ceiling = _round_to(e.high_people * rng.uniform(1.05, 1.3) + 100, 10)
             # Force-mix limits: no contributor above a quarter of a large mission, or 30% of a
@@ -893,10 +994,14 @@ class _Builder:
                 "women_target": mission.women_target,
                 "max_state_share": share,
             })
-        self._build_funding(deficits)
+        self._build_funding(deficits, {m: est[m].low_cost for m in deficits})
         return rows
 
-    def _build_funding(self, deficits: dict[str, int]) -> None:
+    def _build_funding(self, deficits: dict[str, int], fills: dict[str, int]) -> None:
+        """Earmarked pledges cover part of each tight mission's deficit and unearmarked ones
+        the rest, with a margin: the tight missions spend beyond their budgets on funding from
+        both kinds, and a plan that fills them is affordable, so budgets shape the plan's
+        choices rather than leave lines unfilled."""
         rng = self.rng
         donors, weights = _weighted(FUNDING_DONORS)
         tight = [m.mission_id for m in self.missions if deficits.get(m.mission_id)]
@@ -907,11 +1012,11 @@ class _Builder:
                                  "amount_usd": _round_to(max(amount, 500_000), 100_000),
                                  "earmarked_missions": earmarks})
 
+        pool = 0.0
         for mid in tight:
-            # Earmarked money covers part of the deficit: some missions end up fully funded,
-            # others still short, so the budget row binds either way.
-            pledge(deficits[mid] * rng.uniform(0.3, 0.7), [mid])
-        pool = sum(deficits.values()) * 0.25
+            earmarked = deficits[mid] * rng.uniform(0.5, 0.8)
+            pledge(earmarked, [mid])
+            pool += deficits[mid] - earmarked + fills[mid] * FUNDING_MARGIN
         n_pool = max(1, min(len(tight), self.size.funding_pledges // 4))
         for part in _split(100, [rng.uniform(0.5, 1.5) for _ in range(n_pool)]):
             pledge(pool * part / 100, [])
@@ -927,13 +1032,7 @@ class _Builder:
 
     # ----- helpers -------------------------------------------------------------------------
     def _mission(self, mission_id: str) -> _Mission:
-        return self._mission_index[mission_id]
-
-    @property
-    def _mission_index(self) -> dict[str, _Mission]:
-        if len(getattr(self, "_index_cache", {})) != len(self.missions):
-            self._index_cache = {m.mission_id: m for m in self.missions}
-        return self._index_cache
+        return self._mission_of[mission_id]
 
     def _theatre_of(self, pledge: dict[str, Any]) -> int:
         allowed = pledge.get("allowed_missions") or []
@@ -950,6 +1049,8 @@ class _Builder:
         self.build_missions()
         self.build_lines()
         self.build_forced_supply()
+        self.ensure_variety()
+        self.number_lines()
         self.build_general_supply()
         self.build_special_pledges()
         self.build_equipment()
