@@ -8,6 +8,7 @@
 from .backends import available_backends
 from .errors import AllocatorError, BackendUnavailableError, ScenarioError, VerificationError
 from .plan import Assignment, EquipmentFlow, FundingFlow, Plan
+from .progress import Progress
 from .result import AllocationResult
 from .scenario import Scenario
 from .scenario.readers import read_scenario
@@ -24,6 +25,7 @@ __all__ = [
     "EquipmentFlow",
     "FundingFlow",
     "Plan",
+    "Progress",
     "Scenario",
     "ScenarioError",
     "SolveStatus",

@@ -22,6 +22,7 @@ from .model.formulation import Formulation, build_formulation
 from .model.linear import LinearModel, Row
 from .model.problem import CENTS_PER_USD, compile_problem
 from .plan import Assignment, EquipmentFlow, FundingFlow, Plan
+from .progress import ProgressCallback, Reporter
 from .result import AllocationResult, LevelResult
 from .scenario.model import Scenario
 from .status import SolveStatus
@@ -39,12 +40,14 @@ def solve(
     objective: str | None = None,
     threads: int | None = None,
     log: bool = False,
+    progress: ProgressCallback | None = None,
 ) -> AllocationResult:
     """Allocate pledges to requirements and return a verified result.
 
     ``scenario`` is a Scenario or a path any reader accepts. ``time_limit`` (seconds, for the
     whole solve) defaults to the scenario's ``policy.time_limit_s``. ``objective`` overrides
-    ``policy.objective_mode`` ("lexicographic" or "weighted").
+    ``policy.objective_mode`` ("lexicographic" or "weighted"). ``progress``, if given, is
+    called with a ``Progress`` as levels start and end and as better plans are found.
     """
     started = time.perf_counter()
     if not isinstance(scenario, Scenario):
@@ -68,11 +71,14 @@ def solve(
     solver = backend_class(formulation.model, threads=threads, log=log)
     build_s = time.perf_counter() - started
     deadline = started + limit
+    reporter = Reporter(progress, 1 if mode == "weighted" else len(policy.objective), started)
+    solver.on_incumbent = reporter.incumbent if progress is not None else None
 
     if mode == "weighted":
-        levels = _solve_weighted(solver, formulation, policy.objective, deadline)
+        levels = _solve_weighted(solver, formulation, policy.objective, deadline, reporter)
     else:
-        levels = _solve_lexicographic(solver, formulation, policy.objective, deadline)
+        levels = _solve_lexicographic(solver, formulation, policy.objective, deadline,
+                                      reporter)
 
     values = next((lv.values for lv in reversed(levels) if lv.values is not None), None)
     found = [lv for lv in levels if lv.best_at is not None]
@@ -200,7 +206,7 @@ def _optimize(solver: Backend, f: Formulation, pending: list[Row], objective: di
 
 
 def _solve_lexicographic(solver: Backend, f: Formulation, order: list[str],
-                         deadline: float) -> list[_Level]:
+                         deadline: float, reporter: Reporter) -> list[_Level]:
     levels: list[_Level] = []
     hint: list[int] | None = None
     pending = _lazy_rows(solver, f)
@@ -209,6 +215,7 @@ def _solve_lexicographic(solver: Backend, f: Formulation, order: list[str],
         per_unit = _per_unit(f.model, level)
         # Floating-point solvers see money in dollars; other levels in their own units.
         scale = float(per_unit) if level == "cost" else 1.0
+        reporter.start(LEVEL_NAMES[level], k + 1, per_unit)
         if not objective and hint is not None:
             # Nothing to optimise at this level (e.g. no soft goals): it is 0 for any plan.
             outcome = LevelOutcome(SolveStatus.OPTIMAL, hint, 0.0, 0.0, 0.0)
@@ -219,6 +226,7 @@ def _solve_lexicographic(solver: Backend, f: Formulation, order: list[str],
             # Out of time at a later level: the earlier plan still holds every lock so far.
             value = f.model.evaluate(level, hint)
             outcome = LevelOutcome(SolveStatus.FEASIBLE, hint, value, None, outcome.runtime_s)
+        reporter.finish(outcome.objective, outcome.bound)
         levels.append(_Level(LEVEL_NAMES[level], outcome, per_unit))
         if outcome.values is None:
             break
@@ -230,7 +238,7 @@ def _solve_lexicographic(solver: Backend, f: Formulation, order: list[str],
 
 
 def _solve_weighted(solver: Backend, f: Formulation, order: list[str],
-                    deadline: float) -> list[_Level]:
+                    deadline: float, reporter: Reporter) -> list[_Level]:
     # One exact integer objective: each listed level weighs (US$ per planner unit) x (planner
     # units per model unit), an exact Fraction; over their common denominator D every weight
     # is an integer and the objective counts 1/D US dollars.
@@ -243,8 +251,10 @@ def _solve_weighted(solver: Backend, f: Formulation, order: list[str],
         for var, coef in f.model.objectives[level].items():
             combined[var] = combined.get(var, 0) + int(weight * denominator) * coef
     usd = Fraction(1, denominator)
+    reporter.start("weighted_usd", 1, usd)
     outcome = _optimize(solver, f, _lazy_rows(solver, f), combined, float(usd), deadline, 1,
                         None)
+    reporter.finish(outcome.objective, outcome.bound)
     return [_Level("weighted_usd", outcome, usd)]
 
 

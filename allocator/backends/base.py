@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..model.linear import LinearModel, Row
@@ -49,6 +50,9 @@ class Backend(ABC):
         self.model = model
         self.threads = threads
         self.log = log
+        self.on_incumbent: Callable[[float, float | None], None] | None = None
+        """Called with (objective, bound) in model units when a better plan is found, by
+        backends with solution callbacks (CP-SAT); the others report when a level ends."""
 
     @abstractmethod
     def optimize(self, objective: dict[int, int], *, scale: float, time_limit_s: float,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from typing import ClassVar
 
 from ortools.sat.python import cp_model
@@ -45,15 +46,18 @@ class _Incumbents(cp_model.CpSolverSolutionCallback):
     """Records when the first and the latest (best) plan were found; CP-SAT reports only
     improving solutions, so the latest is the best."""
 
-    def __init__(self) -> None:
+    def __init__(self, report: Callable[[float, float | None], None] | None = None) -> None:
         super().__init__()
         self.first: float | None = None
         self.best: float | None = None
+        self.report = report
 
     def on_solution_callback(self) -> None:
         self.best = time.perf_counter()
         if self.first is None:
             self.first = self.best
+        if self.report is not None:
+            self.report(self.objective_value, self.best_objective_bound)
 
 
 class CpSatBackend(Backend):
@@ -103,7 +107,7 @@ class CpSatBackend(Backend):
         solver.parameters.num_workers = self.threads or default_workers(len(self.vars))
         for name, value in self.parameters.items():  # experiments and expert overrides
             setattr(solver.parameters, name, value)
-        incumbents = _Incumbents()
+        incumbents = _Incumbents(self.on_incumbent)
         started = time.perf_counter()
         code = solver.solve(self.cp, incumbents)
         runtime = time.perf_counter() - started
