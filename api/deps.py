@@ -1,0 +1,76 @@
+"""Typed dependencies: the database session, the settings, the caller's token and role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from .auth import Role, allows, find_token
+from .db import Database, Token
+from .errors import ApiError
+from .jobs import JobRunner
+from .settings import Settings
+
+bearer = HTTPBearer(auto_error=False, description="an API token: Authorization: Bearer pa_...")
+
+
+def get_database(request: Request) -> Database:
+    return request.app.state.db
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_runner(request: Request) -> JobRunner:
+    return request.app.state.runner
+
+
+def get_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    # Committed when the route returns without error; a route may commit earlier, e.g.
+    # before it tells the job runner about a new job.
+    with db.sessions() as session:
+        yield session
+        session.commit()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+RunnerDep = Annotated[JobRunner, Depends(get_runner)]
+
+
+def _caller(request: Request,
+            credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+            db: Annotated[Database, Depends(get_database)]) -> Token:
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if credentials is None:
+        raise ApiError(401, "unauthenticated",
+                       "send an API token: Authorization: Bearer <token>", challenge)
+    with db.session() as session:
+        token = find_token(session, credentials.credentials)
+    if token is None:
+        raise ApiError(401, "unauthenticated",
+                       "this API token is unknown or revoked; ask an admin for a new one",
+                       challenge)
+    request.state.token_id = token.id
+    request.state.workspace = token.workspace
+    return token
+
+
+def require(role: Role) -> Callable[[Token], Token]:
+    def check(token: Annotated[Token, Depends(_caller)]) -> Token:
+        if not allows(token.role, role):
+            raise ApiError(403, "forbidden",
+                           f"this needs the {role.value} role; your token is {token.role}")
+        return token
+
+    return check
+
+
+Analyst = Annotated[Token, Depends(require(Role.analyst))]
+Planner = Annotated[Token, Depends(require(Role.planner))]
+Admin = Annotated[Token, Depends(require(Role.admin))]

@@ -1,0 +1,60 @@
+"""Every error the service answers with has one JSON form:
+``{"error": code, "message": text, "problems": [located problems]}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from allocator.errors import ScenarioError
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str,
+                 headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, headers
+
+
+def body(code: str, message: str, problems: list[dict[str, Any]] | None = None
+         ) -> dict[str, Any]:
+    return {"error": code, "message": message, "problems": problems or []}
+
+
+def _request_problem(error: dict[str, Any]) -> dict[str, Any]:
+    # FastAPI's own validation (query, path, body shape) in the same located form as a
+    # scenario problem: "table" is the part of the request, "column" the field.
+    loc = [str(part) for part in error.get("loc", ())]
+    return {"table": loc[0] if loc else "request", "row": None,
+            "column": ".".join(loc[1:]) or None, "message": error.get("msg", "invalid"),
+            "source": "request"}
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, err: ApiError) -> JSONResponse:
+        return JSONResponse(body(err.code, err.message), status_code=err.status,
+                            headers=err.headers)
+
+    @app.exception_handler(ScenarioError)
+    async def _scenario_error(_: Request, err: ScenarioError) -> JSONResponse:
+        noun = "problem" if len(err.problems) == 1 else "problems"
+        return JSONResponse(
+            body("scenario_invalid", f"the scenario has {len(err.problems)} {noun}; nothing "
+                 "was stored", [p.to_dict() for p in err.problems]), status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_error(_: Request, err: RequestValidationError) -> JSONResponse:
+        problems = [_request_problem(e) for e in err.errors()]
+        return JSONResponse(body("request_invalid", "the request is not valid", problems),
+                            status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, err: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(err.status_code, "http_error")
+        return JSONResponse(body(code, str(err.detail)), status_code=err.status_code,
+                            headers=getattr(err, "headers", None))

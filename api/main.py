@@ -1,0 +1,53 @@
+"""The FastAPI application: ``create_app()`` wires settings, storage, the job runner, routes,
+errors, limits, logs and metrics. ``allocator serve`` runs it with uvicorn."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+import allocator
+
+from . import errors, logs
+from .db import Database
+from .jobs import JobRunner
+from .limits import BodyLimit
+from .metrics import Metrics
+from .routes import health, jobs, scenarios, solve, tokens
+from .settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    logs.configure(settings.log_level)
+    db = Database(settings.database_url)
+    metrics = Metrics()
+    runner = JobRunner(db, settings, metrics)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        db.create_all()
+        runner.start()
+        try:
+            yield
+        finally:
+            runner.stop()
+            db.dispose()
+
+    app = FastAPI(
+        title="Pledge Allocator",
+        version=getattr(allocator, "__version__", "0.1.0"),
+        summary="Match member states' pledges to UN peacekeeping mission requirements.",
+        lifespan=lifespan,
+    )
+    app.state.settings, app.state.db = settings, db
+    app.state.metrics, app.state.runner = metrics, runner
+    for module in (scenarios, jobs, solve, tokens, health):
+        app.include_router(module.router)
+    errors.install(app)
+    # Added last = outermost: every request is logged and counted, including a refused body.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(logs.RequestLog, metrics=metrics)
+    return app

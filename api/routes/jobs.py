@@ -1,0 +1,171 @@
+"""Solve jobs: start one (202 at once), follow its progress, cancel it, fetch its result."""
+
+from __future__ import annotations
+
+import io
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import func, select
+
+from allocator import AllocationResult, Scenario, available_backends
+
+from ..db import Job, JobResult, ScenarioRecord, utcnow
+from ..deps import Analyst, Planner, RunnerDep, SessionDep, SettingsDep
+from ..errors import ApiError
+from ..schemas import ErrorOut, JobPublic, JobsPublic, SolveOptions
+from ..settings import Settings
+from .scenarios import ERRORS, get_record
+
+router = APIRouter(tags=["jobs"])
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+JOB_ERRORS = {**ERRORS, 404: {"model": ErrorOut, "description": "no such job in your workspace"}}
+
+
+def check_options(options: SolveOptions, settings: Settings, max_time_limit_s: float) -> float:
+    """The job's time limit, after checking the backend and the limit; 422 names the field."""
+    backends = available_backends()
+    if options.backend not in backends:
+        raise ApiError(422, "request_invalid",
+                       f"backend {options.backend!r} is not available here; choose one of "
+                       f"{', '.join(backends)}")
+    limit = options.time_limit_s or min(settings.default_time_limit_s, max_time_limit_s)
+    if limit > max_time_limit_s:
+        raise ApiError(422, "request_invalid",
+                       f"time_limit_s {limit:g} is above this service's limit of "
+                       f"{max_time_limit_s:g} s; ask for less")
+    return limit
+
+
+def _get_job(session: Any, token: Any, job_id: str) -> Job:
+    job = session.get(Job, job_id)
+    if job is None or job.workspace != token.workspace:
+        raise ApiError(404, "not_found", f"no job {job_id} in your workspace")
+    return job
+
+
+@router.post("/v1/scenarios/{scenario_id}/solve", status_code=202, response_model=JobPublic,
+             responses={**ERRORS, 429: {"model": ErrorOut,
+                                        "description": "too many queued jobs for this token"}})
+def start_solve(scenario_id: str, session: SessionDep, token: Planner, settings: SettingsDep,
+                runner: RunnerDep, response: Response,
+                options: Annotated[SolveOptions | None, Body()] = None) -> Any:
+    """Queue a solve of the scenario and return its job at once; poll ``GET /v1/jobs/{id}``."""
+    get_record(session, token, scenario_id)
+    options = options or SolveOptions()
+    limit = check_options(options, settings, settings.max_time_limit_s)
+    waiting = session.scalar(select(func.count()).select_from(Job).where(
+        Job.token_id == token.id, Job.status.in_(("queued", "running")))) or 0
+    if waiting >= settings.max_queued_jobs_per_token:
+        raise ApiError(429, "too_many_jobs",
+                       f"this token has {waiting} jobs queued or running, the most allowed "
+                       f"(ALLOCATOR_MAX_QUEUED_JOBS_PER_TOKEN); wait for one to finish or "
+                       "cancel one", {"Retry-After": "10"})
+    job = Job(workspace=token.workspace, scenario_id=scenario_id, token_id=token.id,
+              status="queued", backend=options.backend, time_limit_s=limit,
+              objective_mode=options.objective_mode, attempts=0)
+    session.add(job)
+    session.flush()
+    session.commit()
+    runner.notify()
+    response.headers["Location"] = f"/v1/jobs/{job.id}"
+    return job
+
+
+@router.get("/v1/jobs", response_model=JobsPublic, responses=ERRORS)
+def list_jobs(session: SessionDep, token: Analyst, scenario_id: str | None = None,
+              status: Literal["queued", "running", "done", "failed", "cancelled"] | None = None,
+              offset: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000)) -> Any:
+    query = select(Job).where(Job.workspace == token.workspace)
+    if scenario_id is not None:
+        query = query.where(Job.scenario_id == scenario_id)
+    if status is not None:
+        query = query.where(Job.status == status)
+    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Job.created_at.desc(), Job.id)
+                           .offset(offset).limit(limit)).all()
+    return JobsPublic(data=[JobPublic.model_validate(j) for j in rows], count=count)
+
+
+@router.get("/v1/jobs/{job_id}", response_model=JobPublic, responses=JOB_ERRORS)
+def read_job(job_id: str, session: SessionDep, token: Analyst) -> Any:
+    return _get_job(session, token, job_id)
+
+
+@router.delete("/v1/jobs/{job_id}", response_model=JobPublic,
+               responses={**JOB_ERRORS, 409: {"model": ErrorOut,
+                                              "description": "the job has already ended"}})
+def cancel_job(job_id: str, session: SessionDep, token: Planner, runner: RunnerDep) -> Any:
+    """Cancel a queued or running solve; a running one's process is stopped at once."""
+    job = _get_job(session, token, job_id)
+    if job.status not in ("queued", "running"):
+        raise ApiError(409, "job_ended", f"job {job_id} is {job.status}; nothing to cancel")
+    job.status, job.finished_at = "cancelled", utcnow()
+    job.error = f"cancelled by token {token.name!r}"
+    session.commit()
+    runner.cancel(job_id)
+    return job
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:80] or "plan"
+
+
+def _export(document: dict[str, Any], scenario_doc: dict[str, Any], fmt: str) -> bytes:
+    scenario = Scenario.model_validate(scenario_doc)
+    result = AllocationResult.from_dict(document, scenario)
+    with tempfile.TemporaryDirectory(prefix="allocator-result-") as folder:
+        if fmt == "xlsx":
+            return result.export(Path(folder) / "plan.xlsx").read_bytes()
+        written = result.export(Path(folder) / "plan")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(written.iterdir()):
+                archive.write(path, path.name)
+        return buffer.getvalue()
+
+
+@router.get("/v1/jobs/{job_id}/result",
+            responses={**JOB_ERRORS,
+                       200: {"description": "the result: JSON, an Excel workbook or a zip of "
+                                            "CSV files",
+                             "content": {"application/json": {}, XLSX: {},
+                                         "application/zip": {}}},
+                       409: {"model": ErrorOut, "description": "the job has no result (yet)"}})
+async def read_result(job_id: str, request: Request, token: Analyst,
+                      format: Literal["json", "xlsx", "csv"] = "json") -> Response:
+    """The plan in the library's JSON form, or as ``format=xlsx`` / ``format=csv`` (zip)."""
+    db = request.app.state.db
+
+    def load() -> tuple[Job, dict[str, Any], dict[str, Any], str]:
+        with db.session() as session:
+            job = _get_job(session, token, job_id)
+            if job.status != "done":
+                raise ApiError(409, "no_result",
+                               f"job {job_id} is {job.status}; a result exists once it is done")
+            stored = session.get(JobResult, job_id)
+            record = session.get(ScenarioRecord, job.scenario_id)
+            assert stored is not None and record is not None
+            return job, stored.document, record.document, record.name
+
+    job, document, scenario_doc, name = await run_in_threadpool(load)
+    if format == "json":
+        return Response(_json(document), media_type="application/json")
+    data = await run_in_threadpool(_export, document, scenario_doc, format)
+    stem = f"{_slug(name)}-{job.id[:8]}"
+    filename, media = (f"{stem}.xlsx", XLSX) if format == "xlsx" else (f"{stem}-csv.zip",
+                                                                     "application/zip")
+    return Response(data, media_type=media,
+                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _json(document: dict[str, Any]) -> bytes:
+    import json
+
+    return json.dumps(document).encode()

@@ -1,0 +1,145 @@
+"""Scenarios: submit (JSON or an uploaded file), list, read with tables, delete."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import func, select
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException
+
+from allocator import Scenario
+from allocator.errors import Problem, ScenarioError
+from allocator.scenario.schema import TABLE_ROWS
+
+from ..db import Job, ScenarioRecord
+from ..deps import Analyst, Planner, RunnerDep, SessionDep, SettingsDep
+from ..errors import ApiError
+from ..schemas import ErrorOut, ScenarioDetail, ScenarioPublic, ScenariosPublic
+from ..uploads import scenario_from_document, scenario_from_upload
+
+router = APIRouter(prefix="/v1/scenarios", tags=["scenarios"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "no valid token"},
+    403: {"model": ErrorOut, "description": "the token's role may not do this"},
+    404: {"model": ErrorOut, "description": "no such scenario in your workspace"},
+    422: {"model": ErrorOut, "description": "invalid input, every problem located"},
+}
+
+_UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {
+                "type": "object", "additionalProperties": True,
+                "description": "a scenario document: one key per table (a list of row "
+                               "objects) plus optional name, description and policy"}},
+            "multipart/form-data": {"schema": {
+                "type": "object", "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary",
+                                        "description": ".xlsx, .zip of CSVs, .json or .yaml"}},
+            }},
+        },
+    }
+}
+
+
+def get_record(session: Any, token: Any, scenario_id: str) -> ScenarioRecord:
+    record = session.get(ScenarioRecord, scenario_id)
+    # Another workspace's scenario is "not found", so ids reveal nothing.
+    if record is None or record.workspace != token.workspace:
+        raise ApiError(404, "not_found", f"no scenario {scenario_id} in your workspace")
+    return record
+
+
+def _counts(scenario: Scenario) -> dict[str, int]:
+    return {table: len(getattr(scenario, table)) for table in TABLE_ROWS}
+
+
+async def _read_request(request: Request, settings: Any) -> tuple[Scenario, str]:
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "application/json":
+        raw = await request.body()
+        try:
+            document = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise ScenarioError([Problem(table="scenario", source="request body",
+                                         message=f"not valid JSON: {err}")]) from None
+        scenario = await run_in_threadpool(scenario_from_document, document, settings)
+        return scenario, "json"
+    if kind == "multipart/form-data":
+        try:
+            form = await request.form(max_files=1, max_fields=10,
+                                      max_part_size=settings.max_upload_bytes)
+        except MultiPartException as err:
+            raise ApiError(422, "upload_invalid", f"cannot read the upload: {err.message}"
+                           ) from None
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise ScenarioError([Problem(table="upload", source="request",
+                                         message="attach the scenario as the form field "
+                                                 "'file' (an .xlsx, .zip, .json or .yaml)")])
+        data = await upload.read()
+        scenario = await run_in_threadpool(scenario_from_upload, upload.filename, data,
+                                           settings)
+        return scenario, upload.filename or "upload"
+    raise ApiError(415, "unsupported_media_type",
+                   "send the scenario as application/json, or upload a file as "
+                   "multipart/form-data in the field 'file'")
+
+
+@router.post("", status_code=201, response_model=ScenarioPublic, openapi_extra=_UPLOAD_BODY,
+             responses={**ERRORS, 413: {"model": ErrorOut, "description": "too large"},
+                        415: {"model": ErrorOut, "description": "not JSON or multipart"}})
+async def create_scenario(request: Request, token: Planner, settings: SettingsDep) -> Any:
+    """Submit a scenario as JSON or as an uploaded file; it is validated by the library and
+    stored only if it has no problem."""
+    scenario, source = await _read_request(request, settings)
+    db = request.app.state.db
+
+    def store() -> ScenarioRecord:
+        with db.session() as session:
+            record = ScenarioRecord(workspace=token.workspace, name=scenario.name,
+                                    source=source[:300], document=scenario.to_document(),
+                                    counts=_counts(scenario), created_by=token.id)
+            session.add(record)
+            return record
+
+    return await run_in_threadpool(store)
+
+
+@router.get("", response_model=ScenariosPublic, responses=ERRORS)
+def list_scenarios(session: SessionDep, token: Analyst, offset: int = Query(0, ge=0),
+                   limit: int = Query(100, ge=1, le=1000)) -> Any:
+    mine = select(ScenarioRecord).where(ScenarioRecord.workspace == token.workspace)
+    count = session.scalar(select(func.count()).select_from(mine.subquery())) or 0
+    rows = session.scalars(mine.order_by(ScenarioRecord.created_at.desc(), ScenarioRecord.id)
+                           .offset(offset).limit(limit)).all()
+    return ScenariosPublic(data=[ScenarioPublic.model_validate(r) for r in rows], count=count)
+
+
+@router.get("/{scenario_id}", response_model=ScenarioDetail, responses=ERRORS)
+def read_scenario_record(scenario_id: str, session: SessionDep, token: Analyst) -> Any:
+    record = get_record(session, token, scenario_id)
+    return ScenarioDetail(**ScenarioPublic.model_validate(record).model_dump(),
+                          scenario=record.document)
+
+
+@router.delete("/{scenario_id}", status_code=204, response_class=Response, responses=ERRORS)
+def delete_scenario(scenario_id: str, session: SessionDep, token: Planner,
+                    runner: RunnerDep) -> Response:
+    """Delete a scenario with its jobs and results; its running solves are stopped."""
+    record = get_record(session, token, scenario_id)
+    active = session.scalars(select(Job.id).where(
+        Job.scenario_id == scenario_id, Job.status.in_(("queued", "running")))).all()
+    for job_id in active:
+        session.get(Job, job_id).status = "cancelled"  # type: ignore[union-attr]
+    session.commit()  # before the processes stop, so none of them stores a result
+    for job_id in active:
+        runner.cancel(job_id)
+    session.delete(record)  # its jobs and results go with it (ON DELETE CASCADE)
+    return Response(status_code=204)

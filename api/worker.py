@@ -1,0 +1,92 @@
+"""What runs inside a solve process: load the job, solve with progress, store the result.
+
+Each job gets a fresh process, so a cancel is a kill and a crash loses one job, never the
+service. The process writes its own progress and result through its own database connection,
+and only while the job is still ``running``: a job cancelled meanwhile is never overwritten.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import Any
+
+from sqlalchemy import update
+
+from allocator import Progress, Scenario, solve
+
+from .db import Database, Job, JobResult, ScenarioRecord, utcnow
+
+PROGRESS_EVERY_S = 0.5
+
+
+def _exit_with_parent() -> None:
+    # If the service dies (even by SIGKILL), its solve processes must not run on unseen:
+    # after a restart the interrupted job is re-run, and two runs would race. The parent is
+    # the fork server (which exits with the service) or, when spawned, the service itself.
+    parent = os.getppid()
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(3)
+
+
+def run_job(database_url: str, job_id: str) -> None:
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
+    db = Database(database_url)
+    try:
+        _run(db, job_id)
+    finally:
+        db.dispose()
+
+
+def _running(job_id: str) -> Any:
+    return update(Job).where(Job.id == job_id, Job.status == "running")
+
+
+def _run(db: Database, job_id: str) -> None:
+    with db.session() as session:
+        job = session.get(Job, job_id)
+        if job is None or job.status != "running":
+            return
+        record = session.get(ScenarioRecord, job.scenario_id)
+        if record is None:
+            return
+        document = record.document
+        options = {"backend": job.backend, "time_limit": job.time_limit_s,
+                   "objective": job.objective_mode}
+    last = 0.0
+
+    def report(progress: Progress) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if not progress.level_done and now - last < PROGRESS_EVERY_S:
+            return
+        last = now
+        with db.session() as session:
+            session.execute(_running(job_id).values(progress=progress.to_dict()))
+
+    try:
+        # Stored documents were validated on the way in; validating again is cheap (tens of
+        # ms) and guards against a database edited by hand.
+        scenario = Scenario.model_validate(document).revalidated()
+        result = solve(scenario, progress=report, **options)
+    except Exception as err:  # any failure ends this job, with its reason, never the service
+        with db.session() as session:
+            session.execute(_running(job_id).values(
+                status="failed", error=f"{type(err).__name__}: {err}", finished_at=utcnow()))
+        return
+    doc = result.to_dict(include_scenario=False)
+    with db.session() as session:
+        done = session.execute(_running(job_id).values(
+            status="done", result_status=result.status.value, objective=result.objective,
+            finished_at=utcnow()))
+        if done.rowcount == 1:  # type: ignore[attr-defined]
+            session.add(JobResult(job_id=job_id, document=doc))
+
+
+def solve_document(document: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
+    """POST /v1/solve's work, in a pool process: a validated document in, result JSON out."""
+    scenario = Scenario.model_validate(document).revalidated()
+    return solve(scenario, **options).to_dict(include_scenario=False)
