@@ -15,9 +15,20 @@ from allocator.errors import ScenarioError
 
 class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str,
-                 headers: dict[str, str] | None = None):
+                 headers: dict[str, str] | None = None,
+                 problems: list[dict[str, Any]] | None = None):
         super().__init__(message)
         self.status, self.code, self.message, self.headers = status, code, message, headers
+        self.problems = problems
+
+
+def invalid_request(table: str, column: str | None, message: str,
+                    code: str = "request_invalid") -> ApiError:
+    """A 422 for a part of the request the service's own checks refuse, located as FastAPI
+    locates its own validation errors (see ``_request_problem``)."""
+    return ApiError(422, code, message, problems=[
+        {"table": table, "row": None, "column": column, "message": message,
+         "source": "request"}])
 
 
 def body(code: str, message: str, problems: list[dict[str, Any]] | None = None
@@ -37,7 +48,7 @@ def _request_problem(error: dict[str, Any]) -> dict[str, Any]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, err: ApiError) -> JSONResponse:
-        return JSONResponse(body(err.code, err.message), status_code=err.status,
+        return JSONResponse(body(err.code, err.message, err.problems), status_code=err.status,
                             headers=err.headers)
 
     @app.exception_handler(ScenarioError)
@@ -54,7 +65,12 @@ def install(app: FastAPI) -> None:
                             status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_: Request, err: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, err: StarletteHTTPException) -> JSONResponse:
+        if err.status_code == 400:
+            # FastAPI answers a body it cannot decode (not UTF-8, say) with a bare 400; it is
+            # invalid input like any other, so it gets the same located 422.
+            return await _api_error(request, invalid_request(
+                "body", None, f"cannot read the request body: {err.detail}"))
         code = {404: "not_found", 405: "method_not_allowed"}.get(err.status_code, "http_error")
         return JSONResponse(body(code, str(err.detail)), status_code=err.status_code,
                             headers=getattr(err, "headers", None))

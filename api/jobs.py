@@ -15,6 +15,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -22,7 +23,7 @@ from sqlalchemy import func, select, update
 from .db import Database, Job, utcnow
 from .metrics import Metrics
 from .settings import Settings
-from .worker import run_job, solve_document
+from .worker import run_job, solve_document, watch_service
 
 log = logging.getLogger("allocator.api.jobs")
 
@@ -56,9 +57,20 @@ class JobRunner:
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None
         self._pool: ProcessPoolExecutor | None = None
+        self._alive: Connection | None = None
+        self._alive_w: Connection | None = None
 
     # ----- life cycle ------------------------------------------------------------------------
     def start(self) -> None:
+        # Every solve process gets the read end and exits when it reads EOF, i.e. when this
+        # process is gone, however it died; the write end is never written nor shared.
+        self._alive, self._alive_w = self.ctx.Pipe(duplex=False)
+        if self.ctx.get_start_method() == "forkserver":
+            # Boot the fork server (about 1 s, preloading the library) now, not on the first
+            # job, where a cancel arriving meanwhile would wait for it.
+            from multiprocessing import forkserver
+
+            forkserver.ensure_running()
         self.recover()
         self.thread = threading.Thread(target=self._loop, name="job-runner", daemon=True)
         self.thread.start()
@@ -70,8 +82,8 @@ class JobRunner:
             for job in session.scalars(select(Job).where(Job.status == "running")):
                 if job.attempts >= limit:
                     job.status, job.finished_at = "failed", utcnow()
-                    job.error = (f"interrupted by a restart of the service {job.attempts} "
-                                 "times; submit the solve again")
+                    job.error = (f"interrupted by a restart of the service (run {job.attempts} "
+                                 f"of at most {limit}); submit the solve again")
                 else:
                     job.status, job.progress = "queued", None
                     job.error = "interrupted by a restart of the service; queued again"
@@ -95,6 +107,9 @@ class JobRunner:
                                         attempts=Job.attempts - 1))
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
+        for end in (self._alive, self._alive_w):
+            if end is not None:
+                end.close()
 
     # ----- the loop -------------------------------------------------------------------------
     def _loop(self) -> None:
@@ -124,12 +139,19 @@ class JobRunner:
             if claimed.rowcount != 1:  # type: ignore[attr-defined]
                 continue  # cancelled in between
             process = self.ctx.Process(target=run_job, name=f"solve-{job_id[:8]}",
-                                       args=(self.db.url, job_id), daemon=True)
+                                       args=(self.db.url, job_id, self._alive), daemon=True)
+            process.start()
             with self.lock:
                 self.running[job_id] = _Running(process, time.monotonic(), backend or "")
-                process.start()
 
     def _reap(self) -> None:
+        # A job cancelled (or its scenario deleted) while its process was being started was
+        # not yet in ``running`` for the route to stop: stop it here.
+        with self.db.session() as session:
+            cancelled = session.scalars(select(Job.id).where(
+                Job.id.in_(list(self.running)), Job.status == "cancelled")).all()
+        for job_id in cancelled:
+            self.cancel(job_id)
         with self.lock:
             ended = {k: v for k, v in self.running.items() if not v.process.is_alive()}
             for job_id in ended:
@@ -168,7 +190,8 @@ class JobRunner:
         """POST /v1/solve: solve in a pool process (never in the event loop) and wait."""
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.settings.workers,
-                                             mp_context=self.ctx)
+                                             mp_context=self.ctx, initializer=watch_service,
+                                             initargs=(self._alive,))
         future = self._pool.submit(solve_document, document, options)
         return await asyncio.wait_for(asyncio.wrap_future(future), timeout_s)
 

@@ -11,6 +11,7 @@ import json
 import re
 import tempfile
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from .settings import Settings
 UPLOAD_SUFFIXES = (".xlsx", ".zip", ".json", ".yaml", ".yml")
 
 
-def _safe_name(filename: str | None, fallback: str) -> str:
+def safe_name(filename: str | None, fallback: str) -> str:
     # Only the last path part, in plain characters: the name appears in messages and is used
     # as a file name inside the temporary folder.
     base = re.split(r"[\\/]", filename or "")[-1]
@@ -32,7 +33,7 @@ def _safe_name(filename: str | None, fallback: str) -> str:
 
 
 def scenario_from_upload(filename: str | None, data: bytes, settings: Settings) -> Scenario:
-    name = _safe_name(filename, "scenario")
+    name = safe_name(filename, "scenario")
     suffix = Path(name).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
         raise ScenarioError([Problem(
@@ -59,7 +60,13 @@ def scenario_from_document(document: Any, settings: Settings) -> Scenario:
     with tempfile.TemporaryDirectory(prefix="allocator-upload-") as folder:
         path = Path(folder) / "scenario.json"
         path.write_text(json.dumps(document), encoding="utf-8")
-        scenario = read_scenario(path)
+        try:
+            scenario = read_scenario(path)
+        except ScenarioError as err:
+            # The planner sent no file: locate the problems in what they sent, not in the
+            # temporary file's name.
+            raise ScenarioError([replace(p, source="request body") if p.source == path.name
+                                 else p for p in err.problems]) from None
     check_size(scenario, settings)
     return scenario
 

@@ -7,9 +7,11 @@ and only while the job is still ``running``: a job cancelled meanwhile is never 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
+from multiprocessing.connection import Connection
 from typing import Any
 
 from sqlalchemy import update
@@ -21,19 +23,25 @@ from .db import Database, Job, JobResult, ScenarioRecord, utcnow
 PROGRESS_EVERY_S = 0.5
 
 
-def _exit_with_parent() -> None:
+def watch_service(alive: Connection) -> None:
+    """Exit this process as soon as the service is gone; call once at a process's start."""
+    threading.Thread(target=_exit_with_service, args=(alive,), name="watch-service",
+                     daemon=True).start()
+
+
+def _exit_with_service(alive: Connection) -> None:
     # If the service dies (even by SIGKILL), its solve processes must not run on unseen:
-    # after a restart the interrupted job is re-run, and two runs would race. The parent is
-    # the fork server (which exits with the service) or, when spawned, the service itself.
-    parent = os.getppid()
-    while True:
-        time.sleep(0.5)
-        if os.getppid() != parent:
-            os._exit(3)
+    # after a restart the interrupted job is re-run, and two runs would race. The service
+    # holds the other end of this pipe and never writes, so the read ends (EOF) only when the
+    # service's process is gone. Watching the parent instead fails under a fork server: each
+    # child holds the fd the fork server watches, so it outlives the service as our parent.
+    with contextlib.suppress(EOFError, OSError):
+        alive.recv_bytes()
+    os._exit(3)
 
 
-def run_job(database_url: str, job_id: str) -> None:
-    threading.Thread(target=_exit_with_parent, daemon=True).start()
+def run_job(database_url: str, job_id: str, alive: Connection) -> None:
+    watch_service(alive)
     db = Database(database_url)
     try:
         _run(db, job_id)
@@ -81,7 +89,7 @@ def _run(db: Database, job_id: str) -> None:
     with db.session() as session:
         done = session.execute(_running(job_id).values(
             status="done", result_status=result.status.value, objective=result.objective,
-            finished_at=utcnow()))
+            finished_at=utcnow(), error=None))  # a re-run's restart note no longer applies
         if done.rowcount == 1:  # type: ignore[attr-defined]
             session.add(JobResult(job_id=job_id, document=doc))
 

@@ -11,18 +11,19 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from allocator import AllocationResult, Scenario, available_backends
 
 from ..db import Job, JobResult, ScenarioRecord, utcnow
 from ..deps import Analyst, Planner, RunnerDep, SessionDep, SettingsDep
-from ..errors import ApiError
+from ..errors import ApiError, invalid_request
 from ..schemas import ErrorOut, JobPublic, JobsPublic, SolveOptions
 from ..settings import Settings
-from .scenarios import ERRORS, get_record
+from .scenarios import ERRORS, MAX_OFFSET, get_record
 
 router = APIRouter(tags=["jobs"])
+ACTIVE = ("queued", "running")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JOB_ERRORS = {**ERRORS, 404: {"model": ErrorOut, "description": "no such job in your workspace"}}
@@ -32,14 +33,14 @@ def check_options(options: SolveOptions, settings: Settings, max_time_limit_s: f
     """The job's time limit, after checking the backend and the limit; 422 names the field."""
     backends = available_backends()
     if options.backend not in backends:
-        raise ApiError(422, "request_invalid",
-                       f"backend {options.backend!r} is not available here; choose one of "
-                       f"{', '.join(backends)}")
+        raise invalid_request("body", "backend",
+                              f"backend {options.backend!r} is not available here; choose "
+                              f"one of {', '.join(backends)}")
     limit = options.time_limit_s or min(settings.default_time_limit_s, max_time_limit_s)
     if limit > max_time_limit_s:
-        raise ApiError(422, "request_invalid",
-                       f"time_limit_s {limit:g} is above this service's limit of "
-                       f"{max_time_limit_s:g} s; ask for less")
+        raise invalid_request("body", "time_limit_s",
+                              f"time_limit_s {limit:g} is above this service's limit of "
+                              f"{max_time_limit_s:g} s; ask for less")
     return limit
 
 
@@ -61,7 +62,7 @@ def start_solve(scenario_id: str, session: SessionDep, token: Planner, settings:
     options = options or SolveOptions()
     limit = check_options(options, settings, settings.max_time_limit_s)
     waiting = session.scalar(select(func.count()).select_from(Job).where(
-        Job.token_id == token.id, Job.status.in_(("queued", "running")))) or 0
+        Job.token_id == token.id, Job.status.in_(ACTIVE))) or 0
     if waiting >= settings.max_queued_jobs_per_token:
         raise ApiError(429, "too_many_jobs",
                        f"this token has {waiting} jobs queued or running, the most allowed "
@@ -81,7 +82,8 @@ def start_solve(scenario_id: str, session: SessionDep, token: Planner, settings:
 @router.get("/v1/jobs", response_model=JobsPublic, responses=ERRORS)
 def list_jobs(session: SessionDep, token: Analyst, scenario_id: str | None = None,
               status: Literal["queued", "running", "done", "failed", "cancelled"] | None = None,
-              offset: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000)) -> Any:
+              offset: int = Query(0, ge=0, le=MAX_OFFSET),
+              limit: int = Query(100, ge=1, le=1000)) -> Any:
     query = select(Job).where(Job.workspace == token.workspace)
     if scenario_id is not None:
         query = query.where(Job.scenario_id == scenario_id)
@@ -104,11 +106,15 @@ def read_job(job_id: str, session: SessionDep, token: Analyst) -> Any:
 def cancel_job(job_id: str, session: SessionDep, token: Planner, runner: RunnerDep) -> Any:
     """Cancel a queued or running solve; a running one's process is stopped at once."""
     job = _get_job(session, token, job_id)
-    if job.status not in ("queued", "running"):
-        raise ApiError(409, "job_ended", f"job {job_id} is {job.status}; nothing to cancel")
-    job.status, job.finished_at = "cancelled", utcnow()
-    job.error = f"cancelled by token {token.name!r}"
+    # Conditional, so a job that ends at this very moment keeps its result and is not
+    # reported cancelled.
+    changed = session.execute(update(Job).where(Job.id == job_id, Job.status.in_(ACTIVE))
+                              .values(status="cancelled", finished_at=utcnow(),
+                                      error=f"cancelled by token {token.name!r}"))
     session.commit()
+    session.refresh(job)
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise ApiError(409, "job_ended", f"job {job_id} is {job.status}; nothing to cancel")
     runner.cancel(job_id)
     return job
 

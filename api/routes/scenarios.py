@@ -7,19 +7,20 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from allocator import Scenario
 from allocator.errors import Problem, ScenarioError
 from allocator.scenario.schema import TABLE_ROWS
 
-from ..db import Job, ScenarioRecord
+from ..db import Job, ScenarioRecord, utcnow
 from ..deps import Analyst, Planner, RunnerDep, SessionDep, SettingsDep
-from ..errors import ApiError
+from ..errors import ApiError, invalid_request
 from ..schemas import ErrorOut, ScenarioDetail, ScenarioPublic, ScenariosPublic
-from ..uploads import scenario_from_document, scenario_from_upload
+from ..uploads import safe_name, scenario_from_document, scenario_from_upload
 
 router = APIRouter(prefix="/v1/scenarios", tags=["scenarios"])
 
@@ -29,6 +30,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "no such scenario in your workspace"},
     422: {"model": ErrorOut, "description": "invalid input, every problem located"},
 }
+
+# Far beyond any real list, and within the integers a database takes for OFFSET (a larger
+# one overflowed in the driver: HTTP 500).
+MAX_OFFSET = 2**31 - 1
 
 _UPLOAD_BODY = {
     "requestBody": {
@@ -75,9 +80,12 @@ async def _read_request(request: Request, settings: Any) -> tuple[Scenario, str]
         try:
             form = await request.form(max_files=1, max_fields=10,
                                       max_part_size=settings.max_upload_bytes)
-        except MultiPartException as err:
-            raise ApiError(422, "upload_invalid", f"cannot read the upload: {err.message}"
-                           ) from None
+        except (MultiPartException, HTTPException) as err:
+            # Inside an app, Starlette reports a malformed form as a bare HTTP 400; it is the
+            # upload that is at fault, so it gets the service's 422 like any invalid input.
+            reason = err.message if isinstance(err, MultiPartException) else err.detail
+            raise invalid_request("upload", None, f"cannot read the upload: {reason}",
+                                  code="upload_invalid") from None
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise ScenarioError([Problem(table="upload", source="request",
@@ -86,7 +94,7 @@ async def _read_request(request: Request, settings: Any) -> tuple[Scenario, str]
         data = await upload.read()
         scenario = await run_in_threadpool(scenario_from_upload, upload.filename, data,
                                            settings)
-        return scenario, upload.filename or "upload"
+        return scenario, safe_name(upload.filename, "upload")
     raise ApiError(415, "unsupported_media_type",
                    "send the scenario as application/json, or upload a file as "
                    "multipart/form-data in the field 'file'")
@@ -113,7 +121,8 @@ async def create_scenario(request: Request, token: Planner, settings: SettingsDe
 
 
 @router.get("", response_model=ScenariosPublic, responses=ERRORS)
-def list_scenarios(session: SessionDep, token: Analyst, offset: int = Query(0, ge=0),
+def list_scenarios(session: SessionDep, token: Analyst,
+                   offset: int = Query(0, ge=0, le=MAX_OFFSET),
                    limit: int = Query(100, ge=1, le=1000)) -> Any:
     mine = select(ScenarioRecord).where(ScenarioRecord.workspace == token.workspace)
     count = session.scalar(select(func.count()).select_from(mine.subquery())) or 0
@@ -136,9 +145,12 @@ def delete_scenario(scenario_id: str, session: SessionDep, token: Planner,
     record = get_record(session, token, scenario_id)
     active = session.scalars(select(Job.id).where(
         Job.scenario_id == scenario_id, Job.status.in_(("queued", "running")))).all()
-    for job_id in active:
-        session.get(Job, job_id).status = "cancelled"  # type: ignore[union-attr]
-    session.commit()  # before the processes stop, so none of them stores a result
+    # Marked cancelled and committed before the processes stop, so none of them stores a
+    # result; conditional, so a job that has just ended is left as it is.
+    session.execute(update(Job).where(Job.id.in_(active),
+                                      Job.status.in_(("queued", "running")))
+                    .values(status="cancelled", finished_at=utcnow()))
+    session.commit()
     for job_id in active:
         runner.cancel(job_id)
     session.delete(record)  # its jobs and results go with it (ON DELETE CASCADE)
