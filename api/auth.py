@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -51,3 +53,36 @@ def find_token(session: Session, secret: str) -> Token | None:
     if token is None or token.revoked_at is not None:
         return None
     return token
+
+
+class TokenCache:
+    """Recently seen tokens by digest, so a poll costs no database round trip for its token.
+
+    An entry lives ``ttl_s`` seconds; revoking through this service forgets it at once, so only
+    a token revoked elsewhere (another service process, a database edit) works on for at most
+    ``ttl_s``. Measured under 50 polling clients: the lookup's thread-pool hop was a large part
+    of each request.
+    """
+
+    def __init__(self, ttl_s: float = 10.0):
+        self.ttl_s = ttl_s
+        self._entries: dict[str, tuple[Token, float]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, secret: str) -> Token | None:
+        key = digest(secret)
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is None or entry[1] < time.monotonic():
+            return None
+        return entry[0]
+
+    def put(self, token: Token) -> None:
+        with self._lock:
+            if len(self._entries) > 10_000:  # bounded: unknown secrets are never stored
+                self._entries.clear()
+            self._entries[token.token_hash] = (token, time.monotonic() + self.ttl_s)
+
+    def forget(self, token_hash: str) -> None:
+        with self._lock:
+            self._entries.pop(token_hash, None)

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 import allocator
 
 from . import errors, logs
+from .auth import TokenCache
 from .db import Database
 from .jobs import JobRunner
 from .limits import BodyLimit
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings, app.state.db = settings, db
     app.state.metrics, app.state.runner = metrics, runner
+    app.state.tokens = TokenCache()
     for module in (scenarios, jobs, solve, tokens, health):
         app.include_router(module.router)
     errors.install(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from sqlalchemy import func, select
 
 from ..auth import Role, create_token
@@ -33,10 +33,12 @@ def list_tokens(session: SessionDep, _: Admin) -> Any:
 
 
 @router.delete("/{token_id}", response_model=TokenPublic, responses=TOKEN_ERRORS)
-def revoke(token_id: str, session: SessionDep, _: Admin) -> Any:
+def revoke(token_id: str, request: Request, session: SessionDep, _: Admin) -> Any:
     token = session.get(Token, token_id)
     if token is None:
         raise ApiError(404, "not_found", f"no token {token_id}")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
+    session.commit()
+    request.app.state.tokens.forget(token.token_hash)  # refused from the next request on
     return token
