@@ -19,10 +19,13 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    Select,
     String,
     Text,
     create_engine,
     event,
+    func,
+    select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -138,3 +141,11 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def page(session: Session, query: Select[Any], *order: Any, offset: int, limit: int
+         ) -> tuple[list[Any], int]:
+    """One page of a query's rows, newest first by ``order``, and how many there are in all."""
+    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(*order).offset(offset).limit(limit)).all()
+    return list(rows), count

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 
 from allocator import AllocationResult, Scenario, available_backends
 
-from ..db import Job, JobResult, ScenarioRecord, utcnow
+from ..db import Job, JobResult, ScenarioRecord, page, utcnow
 from ..deps import Analyst, Planner, RunnerDep, SessionDep, SettingsDep
 from ..errors import ApiError, invalid_request
 from ..schemas import ErrorOut, JobPublic, JobsPublic, SolveOptions
@@ -89,9 +89,8 @@ def list_jobs(session: SessionDep, token: Analyst, scenario_id: str | None = Non
         query = query.where(Job.scenario_id == scenario_id)
     if status is not None:
         query = query.where(Job.status == status)
-    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Job.created_at.desc(), Job.id)
-                           .offset(offset).limit(limit)).all()
+    rows, count = page(session, query, Job.created_at.desc(), Job.id, offset=offset,
+                       limit=limit)
     return JobsPublic(data=[JobPublic.model_validate(j) for j in rows], count=count)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
@@ -16,7 +16,7 @@ from allocator import Scenario
 from allocator.errors import Problem, ScenarioError
 from allocator.scenario.schema import TABLE_ROWS
 
-from ..db import Job, ScenarioRecord, utcnow
+from ..db import Job, ScenarioRecord, page, utcnow
 from ..deps import Analyst, Planner, RunnerDep, SessionDep, SettingsDep
 from ..errors import ApiError, invalid_request
 from ..schemas import ErrorOut, ScenarioDetail, ScenarioPublic, ScenariosPublic
@@ -125,9 +125,8 @@ def list_scenarios(session: SessionDep, token: Analyst,
                    offset: int = Query(0, ge=0, le=MAX_OFFSET),
                    limit: int = Query(100, ge=1, le=1000)) -> Any:
     mine = select(ScenarioRecord).where(ScenarioRecord.workspace == token.workspace)
-    count = session.scalar(select(func.count()).select_from(mine.subquery())) or 0
-    rows = session.scalars(mine.order_by(ScenarioRecord.created_at.desc(), ScenarioRecord.id)
-                           .offset(offset).limit(limit)).all()
+    rows, count = page(session, mine, ScenarioRecord.created_at.desc(), ScenarioRecord.id,
+                       offset=offset, limit=limit)
     return ScenariosPublic(data=[ScenarioPublic.model_validate(r) for r in rows], count=count)
 
 
