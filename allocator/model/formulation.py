@@ -126,7 +126,7 @@ def _equipment_gaps(f: Formulation) -> None:
                             terms + supply.get(item, []), None, 0)
 
 
-def _mission_cost_terms(f: Formulation) -> dict[int, list[tuple[int, int]]]:
+def mission_cost_terms(f: Formulation) -> dict[int, list[tuple[int, int]]]:
     p = f.problem
     terms: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for i, pair in enumerate(p.unit_pairs):
@@ -138,7 +138,7 @@ def _mission_cost_terms(f: Formulation) -> dict[int, list[tuple[int, int]]]:
 
 def _budget(f: Formulation) -> None:
     p = f.problem
-    cost = _mission_cost_terms(f)
+    cost = mission_cost_terms(f)
     funds: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for (_, mi), var in f.y.items():
         funds[mi].append((var, -1))
@@ -157,7 +157,7 @@ def _funding(f: Formulation) -> None:
                             money=True)
 
 
-def _personnel_terms(f: Formulation, mi: int) -> list[tuple[int, int]]:
+def personnel_terms(f: Formulation, mi: int) -> list[tuple[int, int]]:
     p = f.problem
     pledges = p.scenario.unit_pledges
     return [(f.x[i], pledges[p.unit_pairs[i].u].personnel_per_unit)
@@ -167,7 +167,7 @@ def _personnel_terms(f: Formulation, mi: int) -> list[tuple[int, int]]:
 def _ceiling(f: Formulation) -> None:
     for mi, mission in enumerate(f.problem.scenario.missions):
         if mission.personnel_ceiling is not None:
-            f.model.add_row("ceiling", mission.mission_id, _personnel_terms(f, mi),
+            f.model.add_row("ceiling", mission.mission_id, personnel_terms(f, mi),
                             None, mission.personnel_ceiling)
 
 
@@ -177,7 +177,7 @@ def _mission_personnel(f: Formulation) -> None:
     for mi, mission in enumerate(p.scenario.missions):
         if p.max_state_share[mi] is None:
             continue
-        terms = _personnel_terms(f, mi)
+        terms = personnel_terms(f, mi)
         if not terms:
             continue
         most = sum(coef * f.model.vars[v].ub for v, coef in terms)
