@@ -7,6 +7,7 @@
 
 from .backends import available_backends
 from .errors import AllocatorError, BackendUnavailableError, ScenarioError, VerificationError
+from .explain import Explanation
 from .plan import Assignment, EquipmentFlow, FundingFlow, Plan
 from .progress import Progress
 from .result import AllocationResult
@@ -23,6 +24,7 @@ __all__ = [
     "Assignment",
     "BackendUnavailableError",
     "EquipmentFlow",
+    "Explanation",
     "FundingFlow",
     "Plan",
     "Progress",

@@ -1,4 +1,4 @@
-"""The ``allocator`` command: validate, solve and list backends.
+"""The ``allocator`` command: validate, solve, explain and list backends.
 
 Exit codes: 0 a verified plan (or a valid scenario), 1 no plan (infeasible, no solution in
 time, invalid model), 2 bad input or an unavailable backend.
@@ -80,11 +80,13 @@ def _print_result(result: AllocationResult) -> None:
     console.print(table)
     short = result.requirements[result.requirements.shortfall > 0]
     if len(short):
-        gaps = Table("requirement", "mission", "capability", "priority", "filled", "short",
+        # The first (blocking) reason of each line; `allocator explain` gives them all.
+        why = result.explain().first_reasons()
+        gaps = Table("requirement", "mission", "capability", "prio", "filled", "reason",
                      title=f"Requirements with a shortfall ({len(short)})", box=box.SIMPLE_HEAD)
         for r in short.sort_values(["priority", "requirement_id"]).head(25).itertuples():
             gaps.add_row(r.requirement_id, r.mission_id, r.capability, str(r.priority),
-                         f"{r.filled}/{r.units}", str(r.shortfall))
+                         f"{r.filled}/{r.units}", why.get(r.requirement_id, ""))
         console.print(gaps)
 
 
@@ -120,6 +122,95 @@ def solve_command(
             raise typer.Exit(2) from None
         console.print(f"plan written to {written}")
     raise typer.Exit(0 if result.status.has_plan else 1)
+
+
+def _print_explanation(result: AllocationResult, limit: int) -> None:
+    """Both explanation tables, 80-column friendly (the full text is in --out)."""
+    from .explain import Explanation
+
+    why: Explanation = result.explain()
+    reqs = Table("line", "#", "reason", "rule", "why", title="Why each short line is "
+                 f"short ({why.requirements.requirement_id.nunique()} lines)",
+                 box=box.SIMPLE_HEAD)
+    for r in why.requirements.itertuples():
+        if r.reason == "excluded_by_rule":
+            text = f"{len(r.pledges.split(';'))}: {r.pledges.replace(';', ', ')}"
+        elif r.reason == "used_elsewhere":
+            text = f"by {r.used_by.replace(';', ', ')}" + (
+                f" (higher priority: {r.higher_priority.replace(';', ', ')})"
+                if r.higher_priority else "")
+        elif r.extra_usd is not None:
+            text = f"US${r.extra_usd:,} more; {r.detail}"
+        else:
+            text = r.detail
+        reqs.add_row(r.requirement_id if r.rank == 1 else "", str(r.rank), r.reason, r.rule,
+                     _clip(text, 90))
+    console.print(reqs)
+    pledges = why.pledges
+    counts = ", ".join(f"{n} {reason}" for reason, n in pledges.reason.value_counts().items())
+    table = Table("pledge", "kind", "unused", "reason", "why",
+                  title=f"Why pledges are unused ({len(pledges)}: {counts})",
+                  box=box.SIMPLE_HEAD)
+    # Pledges a short line could use come first, then the rest by reason.
+    order = pledges.assign(_k=pledges.reason.isin(["demand_met", "not_needed"]))
+    for p in order.sort_values(["_k", "reason", "pledge_id"]).head(limit).itertuples():
+        unused = f"{p.unused:,.0f}"
+        table.add_row(p.pledge_id, p.kind, unused, p.reason, _clip(p.detail, 90))
+    console.print(table)
+    if len(pledges) > limit:
+        console.print(f"... {len(pledges) - limit} more pledges (--limit, or --out for all)")
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+@app.command("explain")
+def explain_command(
+    path: PathArg,
+    backend: Annotated[str, typer.Option(help="cpsat, cbc, highs or scip")] = "cpsat",
+    time_limit: Annotated[float | None, typer.Option(
+        help="seconds for the whole solve (default: the scenario's policy.time_limit_s)")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="write both tables: x.json, or x.csv (requirements) and x-pledges.csv")] = None,
+    limit: Annotated[int, typer.Option(help="unused pledges to print")] = 40,
+) -> None:
+    """Solve a scenario and say why each short line is short and each pledge unused."""
+    import json
+
+    from .solve import solve
+
+    scenario = _load(path)
+    try:
+        result = solve(scenario, backend=backend, time_limit=time_limit)
+    except (BackendUnavailableError, ValueError) as err:
+        errors.print(f"[bold red]{err}[/]")
+        raise typer.Exit(2) from None
+    console.print(f"[bold]{scenario.name}[/]: {result.status.value} with {result.backend} in "
+                  f"{result.runtime_s:.2f} s", soft_wrap=True)
+    if result.plan is None:
+        console.print(result.summary().splitlines()[-1])
+        raise typer.Exit(1)
+    _print_explanation(result, limit)
+    if out is not None:
+        from .exports import write_text_atomic
+
+        why = result.explain()
+        try:
+            if out.suffix.lower() == ".json":
+                write_text_atomic(out, json.dumps(why.to_dict(), indent=2))
+                written = [out]
+            elif out.suffix.lower() == ".csv":
+                second = out.with_name(f"{out.stem}-pledges.csv")
+                write_text_atomic(out, why.requirements.to_csv(index=False))
+                write_text_atomic(second, why.pledges.to_csv(index=False))
+                written = [out, second]
+            else:
+                raise ValueError("give a .json or .csv file name")
+        except (OSError, ValueError) as err:
+            errors.print(f"[bold red]could not write {out}: {err}[/]")
+            raise typer.Exit(2) from None
+        console.print("explanations written to " + ", ".join(map(str, written)))
 
 
 @app.command()

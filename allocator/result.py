@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -22,6 +22,9 @@ from .plan import Assignment, EquipmentFlow, FundingFlow, Plan
 from .scenario.model import Scenario
 from .status import SolveStatus
 from .verify import VerificationReport, verify_plan
+
+if TYPE_CHECKING:
+    from .explain import Explanation
 
 OBJECTIVE_KEYS = ("weighted_shortfall", "soft_goal_slack", "preference_penalty", "cost_usd")
 TABLES = ("assignments", "equipment_flows", "funding_flows", "requirements", "missions",
@@ -248,6 +251,16 @@ class AllocationResult:
     def tables(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in TABLES}
 
+    @cached_property
+    def _explanation(self) -> Explanation:
+        from .explain import explain
+
+        return explain(self)
+
+    def explain(self) -> Explanation:
+        """Why each short line is short and each unused pledge unused (``allocator.explain``)."""
+        return self._explanation
+
     # ----- text ---------------------------------------------------------------------------
     def summary(self) -> str:
         obj = self.objective
@@ -303,6 +316,8 @@ class AllocationResult:
             },
             "tables": {name: json.loads(t.to_json(orient="records"))
                        for name, t in self.tables().items()},
+            # Derived from the plan like the tables, so from_dict need not read it back.
+            "explanations": self.explain().to_dict(),
         }
         if include_scenario:
             doc["scenario"] = self.scenario.to_document()
