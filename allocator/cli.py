@@ -48,6 +48,15 @@ def validate(path: PathArg) -> None:
     console.print(f"[green]valid[/]: {scenario.summary()}")
 
 
+def _print_no_plan(result: AllocationResult) -> None:
+    """Why there is no plan: for an infeasible scenario, the conflict and least relaxation."""
+    lines = result.summary().splitlines()[1:]
+    console.print(lines[0], soft_wrap=True)
+    if result.diagnosis is not None and not result.diagnosis.feasible:
+        for line in lines[1:]:
+            console.print(line, soft_wrap=True, markup=False, highlight=False)
+
+
 def _print_result(result: AllocationResult) -> None:
     obj = result.objective
     colour = "green" if result.status.has_plan else "red"
@@ -55,7 +64,7 @@ def _print_result(result: AllocationResult) -> None:
                   f"with {result.backend} in {result.runtime_s:.2f} s "
                   f"(model built in {result.build_s:.2f} s)", soft_wrap=True)
     if result.plan is None:
-        console.print(result.summary().splitlines()[-1])
+        _print_no_plan(result)
         return
     verified = "verified" if result.is_feasible() else "NOT VERIFIED"
     gap = "n/a" if result.gap is None else f"{result.gap:.4%}"
@@ -189,7 +198,7 @@ def explain_command(
     console.print(f"[bold]{scenario.name}[/]: {result.status.value} with {result.backend} in "
                   f"{result.runtime_s:.2f} s", soft_wrap=True)
     if result.plan is None:
-        console.print(result.summary().splitlines()[-1])
+        _print_no_plan(result)
         raise typer.Exit(1)
     _print_explanation(result, limit)
     if out is not None:

@@ -36,7 +36,14 @@ from .model.formulation import (
     personnel_terms,
 )
 from .model.linear import LinearModel, Row
-from .model.problem import CENTS_PER_USD, compile_problem
+from .model.problem import (
+    CENTS_PER_USD,
+    broken_rules,
+    compile_problem,
+    need_of,
+    offer_of,
+    substitutes,
+)
 from .scenario.model import Scenario
 
 # Row families a planner can relax, in the order conflicts are listed.
@@ -87,6 +94,16 @@ class Diagnosis:
                 "relaxation": [{**vars(r.rule), "amount": r.amount, "unit": r.unit,
                                 "relax": r.message} for r in self.relaxation],
                 "runtime_s": round(self.runtime_s, 4)}
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> Diagnosis:
+        """Read back ``to_dict``'s form (a result JSON's ``diagnosis``)."""
+        conflict = [Rule(r["kind"], r["rule_id"], r["mission_id"], r["message"])
+                    for r in doc.get("conflict", [])]
+        relaxation = [Relaxation(Rule(r["kind"], r["rule_id"], r["mission_id"], r["message"]),
+                                 r["amount"], r["unit"], r["relax"])
+                      for r in doc.get("relaxation", [])]
+        return cls(doc["feasible"], conflict, relaxation, doc.get("runtime_s", 0.0))
 
     def summary(self) -> str:
         if self.feasible:
@@ -301,11 +318,13 @@ class _Words:
             if self.p.requirement_is_equipment[index]:
                 supply = sum(self.sc.equipment_pledges[self.p.equipment_pairs[i].q].quantity
                              for i in pairs)
+                ruled_out = ""
             else:
                 supply = sum(self.sc.unit_pledges[self.p.unit_pairs[i].u].units for i in pairs)
+                ruled_out = self._ruled_out(index)
             return Rule(family, label, req.mission_id,
                         f"{req.mission_id} {label} is mandatory: {req.units} x {req.capability}, "
-                        f"and {supply} compatible unit(s) are pledged for it in all")
+                        f"and {supply} compatible unit(s) are pledged for it in all{ruled_out}")
         if family == "must_deploy":
             pledge = self.sc.pledge_by_id[label]
             where = ", ".join(pledge.allowed_missions) or "any mission its rules allow"
@@ -326,6 +345,22 @@ class _Words:
         return Rule(family, label, mission_id,
                     f"{state} may provide at most {float(share or 0):.0%} of {mission_id}'s "
                     "personnel (hard limit)")
+
+    def _ruled_out(self, r: int) -> str:
+        """'; others are ruled out by deadline (P2), ...': what a planner could relax."""
+        req = self.sc.requirements[r]
+        fillers = substitutes(self.sc).get(req.capability, set()) | {req.capability}
+        need = need_of(self.sc, req)
+        by_rule: dict[str, list[str]] = {}
+        for pledge in self.sc.unit_pledges:
+            if pledge.capability in fillers:
+                for name in broken_rules(offer_of(self.sc, pledge), need):
+                    by_rule.setdefault(name, []).append(pledge.pledge_id)
+        if not by_rule:
+            return ""
+        listed = "; ".join(f"{name} ({', '.join(ids[:5])}{', ...' if len(ids) > 5 else ''})"
+                           for name, ids in sorted(by_rule.items()))
+        return f"; other {req.capability} pledges are ruled out by {listed}"
 
     def relaxation(self, key: tuple[str, str, int], values: list[int]) -> Relaxation:
         family, label, index = key

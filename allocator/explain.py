@@ -84,6 +84,7 @@ import pandas as pd
 
 from .model.problem import (
     ProblemData,
+    broken_rules,
     compile_problem,
     need_of,
     offer_of,
@@ -353,21 +354,7 @@ class _Facts:
         """Rules keeping pledge u off line r (empty: u may serve r)."""
         if r in self.unit_lines.get(u, ()):
             return [] if self.fits_ceiling(u, r) else ["ceiling"]
-        offer = self._offers[u]
-        need = self._needs[r]
-        broken = []
-        if offer.readiness_rank < need.min_rank:
-            broken.append("readiness")
-        if need.deadline_days is not None and offer.deploy_days > need.deadline_days:
-            broken.append("deadline")
-        if need.language is not None and need.language not in offer.languages:
-            broken.append("language")
-        if (offer.allowed_missions and need.mission_id not in offer.allowed_missions) \
-                or need.mission_id in offer.excluded_missions:
-            broken.append("caveat")
-        if offer.state in need.barred:
-            broken.append("impartiality")
-        return broken or ["other"]
+        return broken_rules(self._offers[u], self._needs[r]) or ["other"]
 
     def kit_rules(self, q: int, r: int) -> list[str]:
         if r in self.kit_lines.get(q, ()):

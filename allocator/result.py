@@ -24,6 +24,7 @@ from .status import SolveStatus
 from .verify import VerificationReport, verify_plan
 
 if TYPE_CHECKING:
+    from .diagnose import Diagnosis
     from .explain import Explanation
 
 OBJECTIVE_KEYS = ("weighted_shortfall", "soft_goal_slack", "preference_penalty", "cost_usd")
@@ -63,6 +64,8 @@ class AllocationResult:
     best_plan_s: float | None = None
     model_size: dict[str, int] = field(default_factory=dict)
     """variables, rows and nonzeros of the compiled model."""
+    diagnosis: Diagnosis | None = None
+    """For an infeasible scenario: the conflicting rules and the least relaxation."""
     """Seconds from the call to the moment the returned plan was found, on the same basis."""
 
     # ----- figures ------------------------------------------------------------------------
@@ -274,6 +277,8 @@ class AllocationResult:
                                         "limits cannot all hold",
                 SolveStatus.NO_SOLUTION: "no plan was found within the time limit; raise it",
             }.get(self.status, "the solver rejected the model"))
+            if self.diagnosis is not None:
+                lines.append(self.diagnosis.summary())
             return "\n".join(lines)
         req = self.requirements
         lines.append(
@@ -318,6 +323,8 @@ class AllocationResult:
                        for name, t in self.tables().items()},
             # Derived from the plan like the tables, so from_dict need not read it back.
             "explanations": self.explain().to_dict(),
+            # A diagnosis took solves to find, so it is read back.
+            "diagnosis": None if self.diagnosis is None else self.diagnosis.to_dict(),
         }
         if include_scenario:
             doc["scenario"] = self.scenario.to_document()
@@ -358,6 +365,10 @@ class AllocationResult:
         )
         if plan is not None:
             result.verification = verify_plan(scenario, plan)
+        if doc.get("diagnosis"):
+            from .diagnose import Diagnosis
+
+            result.diagnosis = Diagnosis.from_dict(doc["diagnosis"])
         return result
 
     @classmethod

@@ -41,13 +41,17 @@ def solve(
     threads: int | None = None,
     log: bool = False,
     progress: ProgressCallback | None = None,
+    diagnose: bool = True,
 ) -> AllocationResult:
     """Allocate pledges to requirements and return a verified result.
 
     ``scenario`` is a Scenario or a path any reader accepts. ``time_limit`` (seconds, for the
     whole solve) defaults to the scenario's ``policy.time_limit_s``. ``objective`` overrides
     ``policy.objective_mode`` ("lexicographic" or "weighted"). ``progress``, if given, is
-    called with a ``Progress`` as levels start and end and as better plans are found.
+    called with a ``Progress`` as levels start and end and as better plans are found. When the
+    scenario is infeasible and ``diagnose`` is true, ``result.diagnosis`` names the rules that
+    conflict and the least relaxation (CP-SAT, within what is left of the time limit, and at
+    least 10 s).
     """
     started = time.perf_counter()
     if not isinstance(scenario, Scenario):
@@ -92,6 +96,10 @@ def solve(
     if values is not None:
         result.plan = _plan_from_values(formulation, values)
         _verify_into(result, formulation.model, values)
+    if diagnose and result.status is SolveStatus.INFEASIBLE:
+        from .diagnose import diagnose as find_conflict
+
+        result.diagnosis = find_conflict(scenario, max(10.0, deadline - time.perf_counter()))
     result.runtime_s = time.perf_counter() - started
     return result
 

@@ -175,3 +175,36 @@ def test_the_realistic_dataset_with_a_budget_cut_names_that_budget(broken_un_202
     extra = d.relaxation[0].amount
     assert solved(_with_budget(broken_un_2025, "MINUSCA", 1 + extra)).status.has_plan
     assert solved(_with_budget(broken_un_2025, "MINUSCA", extra)).status.value == "infeasible"
+
+
+def test_solve_returns_infeasible_with_the_diagnosis_on_every_backend(backend: str) -> None:
+    result = solved(DEADLINE, backend=backend)
+    assert result.status.value == "infeasible" and result.plan is None
+    assert result.diagnosis is not None
+    assert _kinds(result.diagnosis) == {("mandatory", "R1")}
+    assert "ruled out by deadline (P2)" in result.diagnosis.conflict[0].message
+    assert "let R1 be 1 unit(s) short" in result.summary()
+
+
+def test_the_diagnosis_travels_in_the_result_json() -> None:
+    from allocator import AllocationResult
+
+    result = solved(BUDGET)
+    doc = result.to_dict()
+    assert doc["diagnosis"]["conflict"][0]["kind"] in {"mandatory", "budget"}
+    again = AllocationResult.from_dict(doc)
+    assert again.diagnosis is not None
+    assert again.diagnosis.to_dict() == result.diagnosis.to_dict()  # type: ignore[union-attr]
+
+
+def test_the_cli_prints_the_conflict_and_the_least_relaxation(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from allocator import write_scenario
+    from allocator.cli import app
+
+    path = write_scenario(DEADLINE, tmp_path / "deadline.json")
+    run = CliRunner().invoke(app, ["solve", str(path)])
+    assert run.exit_code == 1
+    assert "R1 is mandatory: 2 x UTIL_HELO" in run.output
+    assert "let R1 be 1 unit(s) short" in run.output

@@ -190,6 +190,24 @@ def compatible(offer: Offer, need: Need) -> bool:
     )
 
 
+def broken_rules(offer: Offer, need: Need) -> list[str]:
+    """The compatibility rules (of ``compatible``) a pledge of a fitting capability breaks,
+    in the planner's names: readiness, deadline, language, caveat, impartiality."""
+    broken = []
+    if offer.readiness_rank < need.min_rank:
+        broken.append("readiness")
+    if need.deadline_days is not None and offer.deploy_days > need.deadline_days:
+        broken.append("deadline")
+    if need.language is not None and need.language not in offer.languages:
+        broken.append("language")
+    if (offer.allowed_missions and need.mission_id not in offer.allowed_missions) \
+            or need.mission_id in offer.excluded_missions:
+        broken.append("caveat")
+    if offer.state in need.barred:
+        broken.append("impartiality")
+    return broken
+
+
 def _by_pledge_and_mission(scenario: Scenario, rows: list, column: str
                            ) -> dict[tuple[str, str], Decimal]:
     """(pledge_id, mission_id) -> a row's ``column``; a pledge's own row overrides its state's."""
