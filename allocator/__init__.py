@@ -17,6 +17,7 @@ from .scenario.writers import write_scenario
 from .solve import solve
 from .status import SolveStatus
 from .verify import VerificationReport, verify_plan
+from .whatif import apply_changes, assignment_changes, compare, read_changes
 
 __all__ = [
     "AllocationResult",
@@ -33,7 +34,11 @@ __all__ = [
     "SolveStatus",
     "VerificationError",
     "VerificationReport",
+    "apply_changes",
+    "assignment_changes",
     "available_backends",
+    "compare",
+    "read_changes",
     "read_scenario",
     "solve",
     "verify_plan",

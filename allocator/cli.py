@@ -1,4 +1,4 @@
-"""The ``allocator`` command: validate, solve, explain and list backends.
+"""The ``allocator`` command: validate, solve, explain, what-if and list backends.
 
 Exit codes: 0 a verified plan (or a valid scenario), 1 no plan (infeasible, no solution in
 time, invalid model), 2 bad input or an unavailable backend.
@@ -7,8 +7,9 @@ time, invalid model), 2 bad input or an unavailable backend.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
+import pandas as pd
 import typer
 from rich import box
 from rich.console import Console
@@ -25,6 +26,9 @@ console = Console()
 errors = Console(stderr=True)
 
 PathArg = Annotated[Path, typer.Argument(help="CSV folder, .zip, .xlsx, .json or .yaml scenario")]
+BackendOpt = Annotated[str, typer.Option(help="cpsat, cbc, highs or scip")]
+TimeLimitOpt = Annotated[float | None, typer.Option(
+    help="seconds for each solve (default: the scenario's policy.time_limit_s)")]
 
 
 def _load(path: Path) -> Scenario:
@@ -33,11 +37,26 @@ def _load(path: Path) -> Scenario:
     try:
         return read_scenario(path)
     except ScenarioError as err:
-        errors.print(f"[bold red]{path}: {len(err.problems)} problem(s); nothing was loaded[/]",
-                     soft_wrap=True)
-        # One line per problem, never wrapped into a table, so it can be grepped and copied.
-        for problem in err.problems:
-            errors.print(f"  - {problem}", soft_wrap=True, markup=False, highlight=False)
+        _exit_with_problems(path, err, "nothing was loaded")
+
+
+def _exit_with_problems(source: Path, err: ScenarioError, outcome: str) -> NoReturn:
+    errors.print(f"[bold red]{source}: {len(err.problems)} problem(s); {outcome}[/]",
+                 soft_wrap=True)
+    # One line per problem, never wrapped into a table, so it can be grepped and copied.
+    for problem in err.problems:
+        errors.print(f"  - {problem}", soft_wrap=True, markup=False, highlight=False)
+    raise typer.Exit(2) from None
+
+
+def _solve(scenario: Scenario, **options: Any) -> AllocationResult:
+    """``solve()``, turning an unusable backend or option into exit code 2."""
+    from .solve import solve
+
+    try:
+        return solve(scenario, **options)
+    except (BackendUnavailableError, ValueError) as err:
+        errors.print(f"[bold red]{err}[/]")
         raise typer.Exit(2) from None
 
 
@@ -102,9 +121,8 @@ def _print_result(result: AllocationResult) -> None:
 @app.command("solve")
 def solve_command(
     path: PathArg,
-    backend: Annotated[str, typer.Option(help="cpsat, cbc, highs or scip")] = "cpsat",
-    time_limit: Annotated[float | None, typer.Option(
-        help="seconds for the whole solve (default: the scenario's policy.time_limit_s)")] = None,
+    backend: BackendOpt = "cpsat",
+    time_limit: TimeLimitOpt = None,
     out: Annotated[Path | None, typer.Option(
         help="write the plan: plan.json, plan.xlsx, or a folder for CSV files")] = None,
     objective: Annotated[str | None, typer.Option(
@@ -113,15 +131,9 @@ def solve_command(
     log: Annotated[bool, typer.Option(help="show the solver's own log")] = False,
 ) -> None:
     """Solve a scenario and print a summary; optionally write the plan."""
-    from .solve import solve
-
     scenario = _load(path)
-    try:
-        result = solve(scenario, backend=backend, time_limit=time_limit, objective=objective,
-                       threads=threads, log=log)
-    except (BackendUnavailableError, ValueError) as err:
-        errors.print(f"[bold red]{err}[/]")
-        raise typer.Exit(2) from None
+    result = _solve(scenario, backend=backend, time_limit=time_limit, objective=objective,
+                    threads=threads, log=log)
     _print_result(result)
     if out is not None:
         try:
@@ -177,9 +189,8 @@ def _clip(text: str, width: int) -> str:
 @app.command("explain")
 def explain_command(
     path: PathArg,
-    backend: Annotated[str, typer.Option(help="cpsat, cbc, highs or scip")] = "cpsat",
-    time_limit: Annotated[float | None, typer.Option(
-        help="seconds for the whole solve (default: the scenario's policy.time_limit_s)")] = None,
+    backend: BackendOpt = "cpsat",
+    time_limit: TimeLimitOpt = None,
     out: Annotated[Path | None, typer.Option(
         help="write both tables: x.json, or x.csv (requirements) and x-pledges.csv")] = None,
     limit: Annotated[int, typer.Option(help="unused pledges to print")] = 40,
@@ -187,14 +198,8 @@ def explain_command(
     """Solve a scenario and say why each short line is short and each pledge unused."""
     import json
 
-    from .solve import solve
-
     scenario = _load(path)
-    try:
-        result = solve(scenario, backend=backend, time_limit=time_limit)
-    except (BackendUnavailableError, ValueError) as err:
-        errors.print(f"[bold red]{err}[/]")
-        raise typer.Exit(2) from None
+    result = _solve(scenario, backend=backend, time_limit=time_limit)
     console.print(f"[bold]{scenario.name}[/]: {result.status.value} with {result.backend} in "
                   f"{result.runtime_s:.2f} s", soft_wrap=True)
     if result.plan is None:
@@ -220,6 +225,104 @@ def explain_command(
             errors.print(f"[bold red]could not write {out}: {err}[/]")
             raise typer.Exit(2) from None
         console.print("explanations written to " + ", ".join(map(str, written)))
+
+
+def _variants(path: Path) -> dict[str, list]:
+    """The named variants of a changes file; a plain list is one variant named after the file."""
+    from .whatif import read_changes
+
+    try:
+        changes = read_changes(path)
+    except ScenarioError as err:
+        for problem in err.problems:
+            errors.print(f"  - {problem}", soft_wrap=True, markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    return changes if isinstance(changes, dict) else {path.stem: changes}
+
+
+def _figure(value: float, column: str, signed: bool = False) -> str:
+    sign = "+" if signed and value > 0 else ""
+    if column == "cost_usd":
+        return f"{sign}{value / 1e6:,.1f}"
+    if column in ("coverage", "women_share"):
+        return f"{sign}{value * 100:.1f} pt" if signed else f"{value:.1%}"
+    return sign + f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _whatif_cell(row: dict, column: str, base: bool) -> str:
+    """A figure, and for a variant its change against the base in parentheses."""
+    value, delta = row[column], row.get(f"d_{column}")
+    if value is None or value != value:
+        return "-"
+    if base or delta is None or delta != delta or delta == 0:
+        return _figure(value, column)
+    return f"{_figure(value, column)} ({_figure(delta, column, signed=True)})"
+
+
+@app.command("whatif")
+def whatif_command(
+    path: PathArg,
+    changes: Annotated[Path, typer.Argument(
+        help="YAML/JSON list of changes, or a mapping {variant name: [changes...]}")],
+    backend: BackendOpt = "cpsat",
+    time_limit: TimeLimitOpt = None,
+    out: Annotated[Path | None, typer.Option(help="write the comparison as CSV")] = None,
+) -> None:
+    """Solve a scenario and its what-if variants and print what changes."""
+    from .whatif import assignment_changes, compare
+
+    scenario = _load(path)
+    variants = _variants(changes)
+    solved: dict[str, AllocationResult] = {}
+    try:
+        table = compare(scenario, variants, backend=backend, time_limit=time_limit,
+                        results=solved)
+    except ScenarioError as err:
+        _exit_with_problems(changes, err, "nothing was solved")
+    except (BackendUnavailableError, ValueError) as err:
+        errors.print(f"[bold red]{err}[/]")
+        raise typer.Exit(2) from None
+    rows = [{k: (None if v is pd.NA else v) for k, v in r.items()}
+            for r in table.astype(object).to_dict(orient="records")]
+    # Figures down, variants across, so several variants still fit an 80-column terminal.
+    view = Table("", *(r["variant"] for r in rows), box=box.SIMPLE_HEAD,
+                 title="What if?")
+    priorities = [c.removeprefix("filled_p") for c in table.columns if c.startswith("filled_p")]
+    view.add_row("status", *(r["status"] for r in rows))
+    labels = {"weighted_shortfall": "weighted shortfall", "soft_goal_slack": "soft-goal slack",
+              **{f"filled_p{p}": f"filled P{p}" for p in priorities},
+              "units_filled": "units filled", "coverage": "coverage", "cost_usd": "cost $M",
+              "women_share": "women", "contributors": "contributors"}
+    for column, label in labels.items():
+        asked = f" of {rows[0]['asked_p' + column[8:]]}" if column.startswith("filled_p") else ""
+        view.add_row(label + asked, *(_whatif_cell(r, column, i == 0)
+                                      for i, r in enumerate(rows)))
+    view.add_row("assignments changed", *("" if i == 0 else str(r["assignments_changed"] or 0)
+                                          for i, r in enumerate(rows)))
+    console.print(f"[bold]{scenario.name}[/]: the base and {len(variants)} variant(s), "
+                  f"solved with {backend}", soft_wrap=True)
+    console.print(view)
+    for name in variants:
+        moved = assignment_changes(solved["base"], solved[name])
+        if not len(moved):
+            continue
+        listing = Table("pledge", "kind", "requirement", "mission", "before", "after",
+                        title=f"{name}: changed assignments ({len(moved)}"
+                              f"{', first 25' if len(moved) > 25 else ''})",
+                        box=box.SIMPLE_HEAD)
+        for m in moved.head(25).itertuples():
+            listing.add_row(m.pledge_id, m.kind, m.requirement_id, str(m.mission_id),
+                            str(m.before), str(m.after))
+        console.print(listing)
+    if out is not None:
+        from .exports import write_text_atomic
+
+        try:
+            write_text_atomic(out, table.to_csv(index=False))
+        except OSError as err:
+            errors.print(f"[bold red]could not write {out}: {err}[/]")
+            raise typer.Exit(2) from None
+        console.print(f"comparison written to {out}")
 
 
 @app.command()
