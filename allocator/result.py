@@ -75,10 +75,14 @@ class AllocationResult:
         v = self.verification
         if v is None:
             return dict.fromkeys(OBJECTIVE_KEYS)
-        return {"weighted_shortfall": v.weighted_shortfall,
-                "soft_goal_slack": float(v.soft_goal_slack),
-                "preference_penalty": float(v.preference_penalty),
-                "cost_usd": float(v.cost_usd)}
+        figures: dict[str, float | int | None] = {
+            "weighted_shortfall": v.weighted_shortfall,
+            "soft_goal_slack": float(v.soft_goal_slack),
+            "preference_penalty": float(v.preference_penalty),
+            "cost_usd": float(v.cost_usd)}
+        if v.units_changed is not None:  # re-planned from a current deployment
+            figures["units_changed"] = v.units_changed
+        return figures
 
     @property
     def bound(self) -> dict[str, float | None]:

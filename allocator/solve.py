@@ -10,12 +10,14 @@ from __future__ import annotations
 import math
 import os
 import time
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 from .backends import DEFAULT_BACKEND, canonical_name, get_backend
 from .backends.base import Backend, LevelOutcome
+from .deployment import Deployment
 from .errors import VerificationError
 from .funding import route_funding
 from .model.formulation import Formulation, build_formulation
@@ -29,7 +31,8 @@ from .status import SolveStatus
 from .verify import verify_plan
 
 LEVEL_NAMES = {"shortfall": "weighted_shortfall", "soft_goals": "soft_goal_slack",
-               "preference": "preference_penalty", "cost": "cost_usd"}
+               "preference": "preference_penalty", "cost": "cost_usd",
+               "changes": "units_changed"}
 
 
 def solve(
@@ -42,6 +45,7 @@ def solve(
     log: bool = False,
     progress: ProgressCallback | None = None,
     diagnose: bool = True,
+    deployment: Deployment | None = None,
 ) -> AllocationResult:
     """Allocate pledges to requirements and return a verified result.
 
@@ -51,7 +55,9 @@ def solve(
     called with a ``Progress`` as levels start and end and as better plans are found. When the
     scenario is infeasible and ``diagnose`` is true, ``result.diagnosis`` names the rules that
     conflict and the least relaxation (CP-SAT, within what is left of the time limit, and at
-    least 10 s).
+    least 10 s). ``deployment`` re-plans from a current deployment: pinned and forbidden
+    pairs hold, and a level ``units_changed`` right after the shortfall keeps the plan as close
+    to it as filling allows (see ``allocator.deployment``).
     """
     started = time.perf_counter()
     if not isinstance(scenario, Scenario):
@@ -70,20 +76,34 @@ def solve(
     mode = objective or policy.objective_mode
     if mode not in ("lexicographic", "weighted"):
         raise ValueError(f"objective must be 'lexicographic' or 'weighted', got {mode!r}")
+    if deployment is not None and mode == "weighted":
+        raise ValueError("re-planning from a deployment needs objective 'lexicographic' (units "
+                         "changed is a level of its own, with no weight in US$)")
 
-    formulation = build_formulation(compile_problem(scenario))
+    order = list(policy.objective)
+    if deployment is not None:
+        deployment.check(scenario)
+        at = order.index("shortfall") + 1 if "shortfall" in order else 0
+        order.insert(at, "changes")
+    formulation = build_formulation(compile_problem(scenario), deployment)
     solver = backend_class(formulation.model, threads=threads, log=log)
     build_s = time.perf_counter() - started
     deadline = started + limit
-    reporter = Reporter(progress, 1 if mode == "weighted" else len(policy.objective), started)
+    reporter = Reporter(progress, 1 if mode == "weighted" else len(order), started)
     solver.on_incumbent = reporter.incumbent if progress is not None else None
 
     if mode == "weighted":
         levels = _solve_weighted(solver, formulation, policy.objective, deadline, reporter)
     else:
-        levels = _solve_lexicographic(solver, formulation, policy.objective, deadline,
-                                      reporter)
+        levels = _solve_lexicographic(solver, formulation, order, deadline, reporter)
 
+    if formulation.changes_constant:
+        # Units on pairs the scenario no longer allows move whatever the plan: count them.
+        for lv in levels:
+            if lv.summary.level == "units_changed":
+                shift = formulation.changes_constant
+                lv.summary = replace(lv.summary, value=_plus(lv.summary.value, shift),
+                                     bound=_plus(lv.summary.bound, shift))
     values = next((lv.values for lv in reversed(levels) if lv.values is not None), None)
     found = [lv for lv in levels if lv.best_at is not None]
     result = AllocationResult(
@@ -95,7 +115,7 @@ def solve(
     )
     if values is not None:
         result.plan = _plan_from_values(formulation, values)
-        _verify_into(result, formulation.model, values)
+        _verify_into(result, formulation, values, deployment)
     if diagnose and result.status is SolveStatus.INFEASIBLE:
         from .diagnose import diagnose as find_conflict
 
@@ -120,6 +140,10 @@ class _Level:
         self.summary = LevelResult(level=name, status=outcome.status,
                                    value=report(outcome.objective),
                                    bound=report(outcome.bound), runtime_s=outcome.runtime_s)
+
+
+def _plus(value: float | None, shift: int) -> float | None:
+    return None if value is None else value + shift
 
 
 def _per_unit(model: LinearModel, level: str) -> Fraction:
@@ -300,11 +324,17 @@ def _plan_from_values(f: Formulation, values: list[int]) -> Plan:
     return Plan(assignments, flows, funding)
 
 
-def _verify_into(result: AllocationResult, model: LinearModel, values: list[int]) -> None:
+def _verify_into(result: AllocationResult, f: Formulation, values: list[int],
+                 deployment: Deployment | None) -> None:
     """Attach the verifier's report; any disagreement with the model is a bug, so raise."""
     assert result.plan is not None
-    report = verify_plan(result.scenario, result.plan)
+    model = f.model
+    report = verify_plan(result.scenario, result.plan, deployment)
     problems = list(report.violations)
+    if deployment is not None:
+        moved = model.evaluate("changes", values) + f.changes_constant
+        if report.units_changed != moved:
+            problems.append(f"units changed: model {moved}, verifier {report.units_changed}")
     if report.weighted_shortfall != model.evaluate("shortfall", values):
         problems.append(f"weighted shortfall: model {model.evaluate('shortfall', values)}, "
                         f"verifier {report.weighted_shortfall}")

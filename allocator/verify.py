@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from .deployment import Deployment
 from .plan import Plan
 from .scenario.catalogue import STANDARD_CAPABILITIES
 from .scenario.model import Scenario
@@ -31,19 +32,41 @@ class VerificationReport:
     preference_penalty: Decimal = Decimal(0)  # points
     mission_cost_usd: dict[str, Decimal] = field(default_factory=dict)
     mission_personnel: dict[str, int] = field(default_factory=dict)
+    units_changed: int | None = None  # against a current deployment, when one is given
 
     @property
     def ok(self) -> bool:
         return not self.violations
 
 
+def _check_deployment(plan: Plan, deployment: Deployment, report: VerificationReport) -> None:
+    """Pins kept, bans respected, and the units moved from the current deployment."""
+    planned: dict[tuple[str, str], int] = defaultdict(int)
+    for a in plan.assignments:
+        planned[a.pledge_id, a.requirement_id] += a.units
+    for pair in sorted(deployment.pinned):
+        if planned.get(pair, 0) < deployment.current.get(pair, 0):
+            report.violations.append(f"pinned {pair[0]} on {pair[1]}: {planned.get(pair, 0)} "
+                                     f"units, {deployment.current.get(pair, 0)} deployed now")
+    for pair in sorted(deployment.forbidden):
+        if planned.get(pair, 0):
+            report.violations.append(f"forbidden {pair[0]} on {pair[1]} has {planned[pair]} "
+                                     "units")
+    pairs = set(planned) | set(deployment.current)
+    report.units_changed = sum(abs(planned.get(p, 0) - deployment.current.get(p, 0))
+                               for p in pairs)
+
+
 def _share(value: float) -> Fraction:
     return Fraction(str(value))
 
 
-def verify_plan(scenario: Scenario, plan: Plan) -> VerificationReport:
+def verify_plan(scenario: Scenario, plan: Plan,
+                deployment: Deployment | None = None) -> VerificationReport:
     report = VerificationReport()
     bad = report.violations.append
+    if deployment is not None:
+        _check_deployment(plan, deployment, report)
     policy = scenario.policy
     missions = {m.mission_id: m for m in scenario.missions}
     reqs = {r.requirement_id: r for r in scenario.requirements}

@@ -35,6 +35,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .deployment import Deployment
 from .errors import Problem, ScenarioError
 from .result import AllocationResult
 from .scenario.model import Scenario
@@ -384,15 +385,17 @@ DELTA_COLUMNS = ("weighted_shortfall", "soft_goal_slack", "units_filled", "units
                  "coverage", "cost_usd", "women_share", "contributors")
 
 
-def _solved(scenario: Scenario, backend: str, time_limit: float | None) -> AllocationResult:
+def _solved(scenario: Scenario, backend: str, time_limit: float | None,
+            deployment: Deployment | None = None) -> AllocationResult:
     from .solve import solve
 
-    return solve(scenario, backend=backend, time_limit=time_limit)
+    return solve(scenario, backend=backend, time_limit=time_limit, deployment=deployment)
 
 
 def compare(base: Scenario | AllocationResult, variants: Mapping[str, Variant], *,
             backend: str = "cpsat", time_limit: float | None = None,
-            results: dict[str, AllocationResult] | None = None) -> pd.DataFrame:
+            results: dict[str, AllocationResult] | None = None,
+            minimise_changes: bool = False) -> pd.DataFrame:
     """Solve the base and each variant; one row each (base first) with figures and deltas.
 
     A variant is a change list (applied to the base scenario), a Scenario, or an already
@@ -401,6 +404,11 @@ def compare(base: Scenario | AllocationResult, variants: Mapping[str, Variant], 
     as ``results`` to get the solved results back by name (``"base"`` for the base), e.g. for
     ``assignment_changes``. Deltas are variant minus base; ``assignments_changed`` counts the
     (pledge, requirement) pairs whose units differ. Figures are None where there is no plan.
+
+    ``minimise_changes``: re-plan each variant from the base plan (``allocator.deployment``):
+    after filling as much as it can, a variant moves the fewest units, and only then optimises
+    soft goals and cost. Without it, equally good plans may differ from the base in units that
+    merely moved, which ``assignments_changed`` counts too.
     """
     base_scenario = base.scenario if isinstance(base, AllocationResult) else base
     scenarios: dict[str, Scenario | AllocationResult] = {}
@@ -420,9 +428,12 @@ def compare(base: Scenario | AllocationResult, variants: Mapping[str, Variant], 
 
     solved = {"base": base if isinstance(base, AllocationResult)
               else _solved(base, backend, time_limit)}
+    current = None
+    if minimise_changes and solved["base"].plan is not None:
+        current = Deployment.from_plan(solved["base"].plan)
     for name, item in scenarios.items():
         solved[name] = item if isinstance(item, AllocationResult) \
-            else _solved(item, backend, time_limit)
+            else _solved(item, backend, time_limit, current)
     if results is not None:
         results.update(solved)
 

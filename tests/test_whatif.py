@@ -278,6 +278,26 @@ def test_compare_on_small_against_separate_solves() -> None:
     assert table.loc["cheap_first", "d_units_filled"] < 0
 
 
+def test_minimise_changes_keeps_the_base_plan_where_filling_allows() -> None:
+    base = read_scenario(DATASETS / "families" / "small")
+    busiest = solved(base).assignments.state.value_counts().index[0]
+    variant = {"no_ind": [{"withdraw_state": busiest}]}
+    plain: dict[str, AllocationResult] = {}
+    stable: dict[str, AllocationResult] = {}
+    loose = compare(base, variant, results=plain).set_index("variant")
+    tight = compare(base, variant, results=stable, minimise_changes=True).set_index("variant")
+    # Filling comes first either way; then the stable plan moves the fewest units.
+    assert tight.loc["no_ind", "weighted_shortfall"] == loose.loc["no_ind", "weighted_shortfall"]
+    assert tight.loc["no_ind", "assignments_changed"] <= loose.loc["no_ind",
+                                                                   "assignments_changed"]
+    moved = assignment_changes(stable["base"], stable["no_ind"])
+    units = moved[moved.kind == "unit"] if "kind" in moved else moved
+    assert stable["no_ind"].objective["units_changed"] == int(
+        (units.after - units.before).abs().sum())
+    withdrawn = units[units.pledge_id.str.startswith(f"{busiest}-")]
+    assert len(withdrawn) and (withdrawn.after == 0).all()
+
+
 def test_compare_reuses_solved_results() -> None:
     base = solved(BASE)
     variant = solved(apply_changes(BASE, [{"withdraw_pledge": "P1"}]))

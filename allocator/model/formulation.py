@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
+from ..deployment import Deployment
+from ..errors import Problem, ScenarioError
 from .linear import LinearModel
 from .problem import ProblemData
 
@@ -33,14 +35,19 @@ class Formulation:
     women_slack: dict[int, int] = field(default_factory=dict)  # mission -> w variable
     share_slack: dict[tuple[str, int], int] = field(default_factory=dict)  # (state, mission)
     slack_den: dict[int, int] = field(default_factory=dict)  # slack var -> 1/den person units
+    changes_constant: int = 0  # current units on pairs the scenario no longer allows
+    deployment_changes: dict[int, int] | None = None  # the ``changes`` level, if re-planning
 
     def slack_variables(self) -> set[int]:
         return {*self.women_slack.values(), *self.share_slack.values()}
 
 
-def build_formulation(problem: ProblemData) -> Formulation:
+def build_formulation(problem: ProblemData, deployment: Deployment | None = None
+                      ) -> Formulation:
     f = Formulation(problem)
     _variables(f)
+    if deployment is not None:
+        _deployment(f, deployment)
     _pledge_supply(f)
     _equipment_supply(f)
     _requirement_fill(f)
@@ -239,6 +246,45 @@ def _women_target(f: Formulation) -> None:
         f.model.add_row("women_target", mission.mission_id, [*terms, (slack, 1)], 0, None)
 
 
+def _deployment(f: Formulation, deployment: Deployment) -> None:
+    """Pins and bans on pairs, and the ``changes`` level: units moved from the deployment.
+
+    |x - c| is x itself where nothing is deployed now (c = 0); elsewhere a variable d with
+    d >= x - c and d >= c - x, which the level's minimisation brings down to |x - c|.
+    """
+    p, m = f.problem, f.model
+    sc = p.scenario
+    index = {(sc.unit_pledges[pair.u].pledge_id, sc.requirements[pair.r].requirement_id): i
+             for i, pair in enumerate(p.unit_pairs)}
+    for pair in sorted(deployment.forbidden):
+        if pair in index:
+            var = f.x[index[pair]]
+            m.vars[var] = replace(m.vars[var], ub=0)
+    missing = [pair for pair in sorted(deployment.pinned) if pair not in index]
+    if missing:
+        raise ScenarioError([Problem(
+            "deployment", f"pinned pair ({pledge}, {line}): the scenario's rules do not let "
+            "this pledge fill this line any more (capability, readiness, deadline, language, "
+            "caveat or exclusion); unpin it or change the rule", n)
+            for n, (pledge, line) in enumerate(missing, start=1)])
+    for pair in sorted(deployment.pinned):
+        m.add_row("pinned", f"{pair[0]}>{pair[1]}", [(f.x[index[pair]], 1)],
+                  deployment.current[pair], None)
+    changes = {f.x[i]: 1 for (pair, i) in index.items() if not deployment.current.get(pair)}
+    for pair, units in sorted(deployment.current.items()):
+        if not units:
+            continue
+        if pair not in index:
+            f.changes_constant += units  # the pair is gone: those units move whatever we do
+            continue
+        x = f.x[index[pair]]
+        d = m.add_var(f"d[{pair[0]},{pair[1]}]", 0, max(units, m.vars[x].ub))
+        m.add_row("change", f"{pair[0]}>{pair[1]}:up", [(d, 1), (x, -1)], -units, None)
+        m.add_row("change", f"{pair[0]}>{pair[1]}:down", [(d, 1), (x, 1)], units, None)
+        changes[d] = 1
+    f.deployment_changes = changes
+
+
 def _objectives(f: Formulation) -> None:
     p = f.problem
     shortfall = {f.s[r]: p.requirement_weight[r] for r in range(len(f.s))}
@@ -252,6 +298,8 @@ def _objectives(f: Formulation) -> None:
     preference = {f.x[i]: pair.penalty for i, pair in enumerate(p.unit_pairs) if pair.penalty}
     f.model.objectives = {"shortfall": shortfall, "soft_goals": soft, "preference": preference,
                           "cost": cost}
+    if f.deployment_changes is not None:
+        f.model.objectives["changes"] = f.deployment_changes
     f.model.money_unit_cents = p.money_unit_cents
     f.model.preference_unit = p.preference_unit
     f.model.soft_units_per_person = per_person

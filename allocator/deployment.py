@@ -1,0 +1,70 @@
+"""A current deployment to re-plan from: what is in place, what must stay, what must not be.
+
+``solve(scenario, deployment=Deployment.from_plan(plan))`` then adds an objective level
+``units_changed`` right after the weighted shortfall: among the plans that fill as much as
+possible, the one that moves the fewest units (every unit added to or taken from a pledge-line
+pair counts once), and only then soft goals, preferences and cost. ``pinned`` pairs keep at
+least their current units; ``forbidden`` pairs get none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .errors import Problem, ScenarioError
+from .plan import Plan
+from .scenario.model import Scenario
+
+Pair = tuple[str, str]  # (pledge_id, requirement_id)
+
+
+@dataclass(frozen=True)
+class Deployment:
+    current: Mapping[Pair, int] = field(default_factory=dict)
+    """Units of each pledge now deployed on each requirement line."""
+    pinned: frozenset[Pair] = frozenset()
+    """Pairs that keep at least their current units (a unit that cannot be rotated out)."""
+    forbidden: frozenset[Pair] = frozenset()
+    """Pairs that get no units (a deployment the planner has ruled out)."""
+
+    @classmethod
+    def from_plan(cls, plan: Plan, *, pinned: Iterable[Pair] = (),
+                  forbidden: Iterable[Pair] = ()) -> Deployment:
+        current: dict[Pair, int] = {}
+        for a in plan.assignments:
+            current[a.pledge_id, a.requirement_id] = current.get(
+                (a.pledge_id, a.requirement_id), 0) + a.units
+        return cls(current, frozenset(pinned), frozenset(forbidden))
+
+    def units_changed(self, plan: Plan) -> int:
+        """Units added to or taken from pairs, against the current deployment."""
+        planned = Deployment.from_plan(plan).current
+        pairs = set(planned) | set(self.current)
+        return sum(abs(planned.get(p, 0) - self.current.get(p, 0)) for p in pairs)
+
+    def check(self, scenario: Scenario) -> None:
+        """Raise ``ScenarioError`` naming every pinned or forbidden pair whose pledge or line
+        does not exist, and every pin without current units. Current pairs may name pledges
+        or lines the scenario no longer has (a withdrawn pledge): their units count as
+        changed."""
+        problems = []
+        for kind, pairs in (("pinned", self.pinned), ("forbidden", self.forbidden)):
+            for n, (pledge_id, requirement_id) in enumerate(sorted(pairs), start=1):
+                if pledge_id not in scenario.pledge_by_id:
+                    problems.append(Problem("deployment", f"{kind} pair ({pledge_id}, "
+                                            f"{requirement_id}): unknown pledge {pledge_id!r}",
+                                            n, "pledge_id"))
+                if requirement_id not in scenario.requirement_by_id:
+                    problems.append(Problem("deployment", f"{kind} pair ({pledge_id}, "
+                                            f"{requirement_id}): unknown requirement "
+                                            f"{requirement_id!r}", n, "requirement_id"))
+        for n, pair in enumerate(sorted(self.pinned), start=1):
+            if not self.current.get(pair):
+                problems.append(Problem("deployment", f"pinned pair {pair} has no current units "
+                                        "to keep; pin only what is deployed", n))
+            if pair in self.forbidden:
+                problems.append(Problem("deployment", f"pair {pair} is both pinned and "
+                                        "forbidden; keep one", n))
+        if problems:
+            raise ScenarioError(problems)
