@@ -6,6 +6,7 @@
 """
 
 from .backends import available_backends
+from .deployment import Deployment
 from .errors import AllocatorError, BackendUnavailableError, ScenarioError, VerificationError
 from .explain import Explanation
 from .plan import Assignment, EquipmentFlow, FundingFlow, Plan
@@ -24,6 +25,7 @@ __all__ = [
     "AllocatorError",
     "Assignment",
     "BackendUnavailableError",
+    "Deployment",
     "EquipmentFlow",
     "Explanation",
     "FundingFlow",
