@@ -72,3 +72,19 @@ def test_progress_is_reported_and_a_base_without_plan_is_refused() -> None:
                           requirements=[req("R1", "FPU", 1, mandatory=True)])
     with pytest.raises(ValueError, match="no plan"):
         n_minus_1(impossible)
+
+
+def test_cli_sweep_n_minus_1_writes_every_row(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from allocator.cli import app
+
+    out = tmp_path / "n1.csv"
+    run = CliRunner().invoke(app, ["sweep", "n-1", str(DATASETS / "families" / "small"),
+                                   "--by", "state", "--top", "3", "--out", str(out)])
+    assert run.exit_code == 0, run.output
+    assert "N-1 by state" in run.output and "RWA" in run.output
+    import pandas as pd
+
+    written = pd.read_csv(out)
+    assert list(written.withdrawn[:1]) == ["RWA"] and written.d_weighted_shortfall.iloc[0] == 8
