@@ -65,9 +65,10 @@ def _candidates(base: AllocationResult, by: str) -> list[_Candidate]:
     states: dict[str, list[_Candidate]] = {}
     for c in pledges:
         states.setdefault(c.state, []).append(c)
-    return [_Candidate(state, "state", state, sum(c.used for c in mine if c.kind == "unit"),
-                       any(c.forces for c in mine)) if any(c.used for c in mine)
-            else _Candidate(state, "state", state, 0, any(c.forces for c in mine))
+    # For a state, "used" counts its pledges the base plan uses, of any kind: units, items
+    # and dollars do not add up, and a state whose only used pledge is funding still matters.
+    return [_Candidate(state, "state", state, sum(1 for c in mine if c.used),
+                       any(c.forces for c in mine))
             for state, mine in sorted(states.items())]
 
 

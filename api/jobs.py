@@ -147,6 +147,8 @@ class JobRunner:
     def _reap(self) -> None:
         # A job cancelled (or its scenario deleted) while its process was being started was
         # not yet in ``running`` for the route to stop: stop it here.
+        if not self.running:
+            return
         with self.db.session() as session:
             cancelled = session.scalars(select(Job.id).where(
                 Job.id.in_(list(self.running)), Job.status == "cancelled")).all()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import tempfile
 import zipfile
@@ -167,7 +168,7 @@ async def read_result(job_id: str, request: Request, token: Analyst,
 
     job, document, scenario_doc, name = await run_in_threadpool(load)
     if format == "json":
-        return Response(_json(document), media_type="application/json")
+        return Response(json.dumps(document).encode(), media_type="application/json")
     data = await run_in_threadpool(_export, document, scenario_doc, format)
     stem = f"{_slug(name)}-{job.id[:8]}"
     filename, media = (f"{stem}.xlsx", XLSX) if format == "xlsx" else (f"{stem}-csv.zip",
@@ -175,8 +176,3 @@ async def read_result(job_id: str, request: Request, token: Analyst,
     return Response(data, media_type=media,
                      headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
-
-def _json(document: dict[str, Any]) -> bytes:
-    import json
-
-    return json.dumps(document).encode()
