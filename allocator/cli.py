@@ -349,8 +349,7 @@ def sweep_n_minus_1(
     with Progress(console=errors, transient=True) as bar:
         task = bar.add_task("N-1", total=None)
         try:
-            table = n_minus_1(base, by=by, backend=backend, time_limit=time_limit,
-                              workers=workers,
+            table = n_minus_1(base, by=by, time_limit=time_limit, workers=workers,
                               progress=lambda done, total: bar.update(task, completed=done,
                                                                       total=total))
         except ValueError as err:
