@@ -1,6 +1,10 @@
 """Sweeps over many variants of one scenario: N-1 analysis, budget sensitivity and Monte Carlo
 of pledge reliability, on a local process pool or a Dask cluster (``runner``)."""
 
+from .budget import budget_sensitivity
+from .monte_carlo import monte_carlo, summarise
 from .n_minus_1 import n_minus_1
+from .reliability import Reliability, read_reliability
 
-__all__ = ["n_minus_1"]
+__all__ = ["Reliability", "budget_sensitivity", "monte_carlo", "n_minus_1", "read_reliability",
+           "summarise"]

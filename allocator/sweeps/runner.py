@@ -80,7 +80,7 @@ def answer(scenario: Scenario, questions: Sequence[Question], *,
     token = scenario_token(scenario, time_limit)
     size = max(1, -(-len(questions) // (CHUNKS_PER_WORKER * max(workers, 1))))
     chunks = [questions[i:i + size] for i in range(0, len(questions), size)]
-    with _pool(executor, workers) as pool:
+    with pool_of(executor, workers) as pool:
         futures: dict[Future[list[CoverageOutcome]], int] = {
             pool.submit(answer_chunk, token, scenario, time_limit, chunk): n
             for n, chunk in enumerate(chunks)}
@@ -95,7 +95,9 @@ def answer(scenario: Scenario, questions: Sequence[Question], *,
 
 
 @contextmanager
-def _pool(executor: Executor | None, workers: int) -> Iterator[Executor]:
+def pool_of(executor: Executor | None, workers: int) -> Iterator[Executor]:
+    """``executor`` as given (left running: it is the caller's), or a pool of ``workers``
+    processes shut down on exit."""
     if executor is not None:
         yield executor
         return
