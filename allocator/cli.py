@@ -325,54 +325,6 @@ def whatif_command(
         console.print(f"comparison written to {out}")
 
 
-sweep_app = typer.Typer(no_args_is_help=True, help="Sweeps over many variants of a scenario.")
-app.add_typer(sweep_app, name="sweep")
-
-
-@sweep_app.command("n-1")
-def sweep_n_minus_1(
-    path: PathArg,
-    by: Annotated[str, typer.Option(help="withdraw each 'pledge' or each 'state'")] = "pledge",
-    backend: BackendOpt = "cpsat",
-    time_limit: TimeLimitOpt = None,
-    workers: Annotated[int, typer.Option(help="solver processes")] = 1,
-    top: Annotated[int, typer.Option(help="rows to print")] = 20,
-    out: Annotated[Path | None, typer.Option(help="write every row as CSV")] = None,
-) -> None:
-    """Withdraw each pledge (or state) in turn and rank them by the coverage lost."""
-    from rich.progress import Progress
-
-    from .sweeps import n_minus_1
-
-    scenario = _load(path)
-    base = _solve(scenario, backend=backend, time_limit=time_limit)
-    with Progress(console=errors, transient=True) as bar:
-        task = bar.add_task("N-1", total=None)
-        try:
-            table = n_minus_1(base, by=by, time_limit=time_limit, workers=workers,
-                              progress=lambda done, total: bar.update(task, completed=done,
-                                                                      total=total))
-        except ValueError as err:
-            errors.print(f"[bold red]{err}[/]")
-            raise typer.Exit(2) from None
-    view = Table("withdrawn", "kind", "state", "used", "weighted short +", "units lost",
-                 title=f"N-1 by {by}: the {min(top, len(table))} most critical of "
-                       f"{len(table)} ({int(table.solved.sum())} solved)",
-                 box=box.SIMPLE_HEAD)
-    for row in table.head(top).itertuples():
-        view.add_row(row.withdrawn, row.kind, row.state, f"{row.used_in_base:,.0f}",
-                     "-" if row.d_weighted_shortfall != row.d_weighted_shortfall
-                     else f"{row.d_weighted_shortfall:+,.0f}",
-                     "-" if row.d_units_filled != row.d_units_filled
-                     else f"{-row.d_units_filled:,.0f}")
-    console.print(view)
-    if out is not None:
-        from .exports import write_text_atomic
-
-        write_text_atomic(out, table.to_csv(index=False))
-        console.print(f"all {len(table)} rows written to {out}")
-
-
 @app.command()
 def bench(
     suite: Annotated[str, typer.Option(help="smoke, gap, scale or all")] = "smoke",
@@ -445,6 +397,11 @@ def backends() -> None:
     if not available_backends():
         raise typer.Exit(1)
 
+
+# Last, because the sweep commands use this module's loaders and consoles.
+from .sweep_cli import sweep_app  # noqa: E402
+
+app.add_typer(sweep_app, name="sweep")
 
 if __name__ == "__main__":
     app()
