@@ -7,63 +7,34 @@ time, invalid model), 2 bad input or an unavailable backend.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import pandas as pd
 import typer
 from rich import box
-from rich.console import Console
 from rich.table import Table
 
 from .backends import available_backends, backend_names, describe, is_available
+from .cli_common import (
+    BackendOpt,
+    PathArg,
+    TimeLimitOpt,
+    console,
+    errors,
+    exit_with_problems,
+    load_scenario,
+    solve_or_exit,
+)
 from .errors import BackendUnavailableError, ScenarioError
 from .result import AllocationResult
-from .scenario.model import Scenario
+from .sweep_cli import sweep_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Match member states' pledges to UN peacekeeping mission requirements.")
-console = Console()
-errors = Console(stderr=True)
-
-PathArg = Annotated[Path, typer.Argument(help="CSV folder, .zip, .xlsx, .json or .yaml scenario")]
-BackendOpt = Annotated[str, typer.Option(help="cpsat, cbc, highs or scip")]
-TimeLimitOpt = Annotated[float | None, typer.Option(
-    help="seconds for each solve (default: the scenario's policy.time_limit_s)")]
-
-
-def _load(path: Path) -> Scenario:
-    from .scenario.readers import read_scenario
-
-    try:
-        return read_scenario(path)
-    except ScenarioError as err:
-        _exit_with_problems(path, err, "nothing was loaded")
-
-
-def _exit_with_problems(source: Path, err: ScenarioError, outcome: str) -> NoReturn:
-    errors.print(f"[bold red]{source}: {len(err.problems)} problem(s); {outcome}[/]",
-                 soft_wrap=True)
-    # One line per problem, never wrapped into a table, so it can be grepped and copied.
-    for problem in err.problems:
-        errors.print(f"  - {problem}", soft_wrap=True, markup=False, highlight=False)
-    raise typer.Exit(2) from None
-
-
-def _solve(scenario: Scenario, **options: Any) -> AllocationResult:
-    """``solve()``, turning an unusable backend or option into exit code 2."""
-    from .solve import solve
-
-    try:
-        return solve(scenario, **options)
-    except (BackendUnavailableError, ValueError) as err:
-        errors.print(f"[bold red]{err}[/]")
-        raise typer.Exit(2) from None
-
-
 @app.command()
 def validate(path: PathArg) -> None:
     """Check a scenario and report every problem with its file, row and column."""
-    scenario = _load(path)
+    scenario = load_scenario(path)
     console.print(f"[green]valid[/]: {scenario.summary()}")
 
 
@@ -131,8 +102,8 @@ def solve_command(
     log: Annotated[bool, typer.Option(help="show the solver's own log")] = False,
 ) -> None:
     """Solve a scenario and print a summary; optionally write the plan."""
-    scenario = _load(path)
-    result = _solve(scenario, backend=backend, time_limit=time_limit, objective=objective,
+    scenario = load_scenario(path)
+    result = solve_or_exit(scenario, backend=backend, time_limit=time_limit, objective=objective,
                     threads=threads, log=log)
     _print_result(result)
     if out is not None:
@@ -198,8 +169,8 @@ def explain_command(
     """Solve a scenario and say why each short line is short and each pledge unused."""
     import json
 
-    scenario = _load(path)
-    result = _solve(scenario, backend=backend, time_limit=time_limit)
+    scenario = load_scenario(path)
+    result = solve_or_exit(scenario, backend=backend, time_limit=time_limit)
     console.print(f"[bold]{scenario.name}[/]: {result.status.value} with {result.backend} in "
                   f"{result.runtime_s:.2f} s", soft_wrap=True)
     if result.plan is None:
@@ -271,14 +242,14 @@ def whatif_command(
     """Solve a scenario and its what-if variants and print what changes."""
     from .whatif import assignment_changes, compare
 
-    scenario = _load(path)
+    scenario = load_scenario(path)
     variants = _variants(changes)
     solved: dict[str, AllocationResult] = {}
     try:
         table = compare(scenario, variants, backend=backend, time_limit=time_limit,
                         results=solved)
     except ScenarioError as err:
-        _exit_with_problems(changes, err, "nothing was solved")
+        exit_with_problems(changes, err, "nothing was solved")
     except (BackendUnavailableError, ValueError) as err:
         errors.print(f"[bold red]{err}[/]")
         raise typer.Exit(2) from None
@@ -397,9 +368,6 @@ def backends() -> None:
     if not available_backends():
         raise typer.Exit(1)
 
-
-# Last, because the sweep commands use this module's loaders and consoles.
-from .sweep_cli import sweep_app  # noqa: E402
 
 app.add_typer(sweep_app, name="sweep")
 

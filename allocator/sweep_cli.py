@@ -16,15 +16,15 @@ from rich import box
 from rich.progress import Progress
 from rich.table import Table
 
-from .cli import (
+from .cli_common import (
     BackendOpt,
     PathArg,
     TimeLimitOpt,
-    _exit_with_problems,
-    _load,
-    _solve,
     console,
     errors,
+    exit_with_problems,
+    load_scenario,
+    solve_or_exit,
 )
 from .errors import ScenarioError
 
@@ -115,8 +115,8 @@ def sweep_n_minus_1(
     """Withdraw each pledge (or state) in turn and rank them by the coverage lost."""
     from .sweeps import n_minus_1
 
-    scenario = _load(path)
-    base = _solve(scenario, backend=backend, time_limit=time_limit)
+    scenario = load_scenario(path)
+    base = solve_or_exit(scenario, backend=backend, time_limit=time_limit)
     with _executor(dask, workers) as (executor, width), _bar("N-1") as progress:
         try:
             table = n_minus_1(base, by=by, time_limit=time_limit, workers=width,
@@ -170,7 +170,7 @@ def sweep_budget(
     """Scale every mission budget (50% to 150% by default) and solve each: coverage and cost."""
     from .sweeps import budget_sensitivity
 
-    scenario = _load(path)
+    scenario = load_scenario(path)
     factors = _scales(scales)
     with _executor(dask, workers) as (executor, width), _bar("budgets") as progress:
         try:
@@ -221,7 +221,7 @@ def sweep_monte_carlo(
     """Withdraw and delay pledges at random; the distribution of each mission's coverage."""
     from .sweeps import Reliability, monte_carlo, read_reliability, summarise
 
-    scenario = _load(path)
+    scenario = load_scenario(path)
     try:
         odds = read_reliability(reliability) if reliability is not None else None
         default = Reliability(withdraw, delay, delay_days)
@@ -234,7 +234,7 @@ def sweep_monte_carlo(
                                 reliability=odds, time_limit=time_limit, workers=width,
                                 executor=executor, progress=progress)
     except ScenarioError as err:
-        _exit_with_problems(reliability or path, err, "nothing was run")
+        exit_with_problems(reliability or path, err, "nothing was run")
     except ValueError as err:
         errors.print(f"[bold red]{err}[/]")
         raise typer.Exit(2) from None

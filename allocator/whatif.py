@@ -395,7 +395,8 @@ def _solved(scenario: Scenario, backend: str, time_limit: float | None,
 def compare(base: Scenario | AllocationResult, variants: Mapping[str, Variant], *,
             backend: str = "cpsat", time_limit: float | None = None,
             results: dict[str, AllocationResult] | None = None,
-            minimise_changes: bool = False) -> pd.DataFrame:
+            minimise_changes: bool = False,
+            progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """Solve the base and each variant; one row each (base first) with figures and deltas.
 
     A variant is a change list (applied to the base scenario), a Scenario, or an already
@@ -409,6 +410,8 @@ def compare(base: Scenario | AllocationResult, variants: Mapping[str, Variant], 
     after filling as much as it can, a variant moves the fewest units, and only then optimises
     soft goals and cost. Without it, equally good plans may differ from the base in units that
     merely moved, which ``assignments_changed`` counts too.
+
+    ``progress(done, total)`` is called as each of the 1 + len(variants) solves ends.
     """
     base_scenario = base.scenario if isinstance(base, AllocationResult) else base
     scenarios: dict[str, Scenario | AllocationResult] = {}
@@ -426,14 +429,19 @@ def compare(base: Scenario | AllocationResult, variants: Mapping[str, Variant], 
     if problems:
         raise ScenarioError(problems)
 
+    total = 1 + len(scenarios)
     solved = {"base": base if isinstance(base, AllocationResult)
               else _solved(base, backend, time_limit)}
+    if progress is not None:
+        progress(1, total)
     current = None
     if minimise_changes and solved["base"].plan is not None:
         current = Deployment.from_plan(solved["base"].plan)
     for name, item in scenarios.items():
         solved[name] = item if isinstance(item, AllocationResult) \
             else _solved(item, backend, time_limit, current)
+        if progress is not None:
+            progress(len(solved), total)
     if results is not None:
         results.update(solved)
 

@@ -1,7 +1,8 @@
 """Storage through SQLAlchemy: tokens, scenarios, jobs and results.
 
 A SQLite file by default (write-ahead log, so worker processes and the server can write at
-once) and PostgreSQL by URL. Tables are created on start-up; the schema is small and additive.
+once) and PostgreSQL by URL. Tables are created on start-up; the schema is small and additive:
+new needs get new tables (``job_requests``), so an existing database keeps working.
 """
 
 from __future__ import annotations
@@ -27,7 +28,14 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    mapped_column,
+    relationship,
+    sessionmaker,
+)
 
 
 def new_id() -> str:
@@ -89,6 +97,31 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    request: Mapped[JobRequest | None] = relationship(lazy="joined", uselist=False,
+                                                      cascade="all, delete-orphan")
+
+    @property
+    def kind(self) -> str:
+        return self.request.kind if self.request is not None else "solve"
+
+    @property
+    def parameters(self) -> dict[str, Any] | None:
+        return self.request.parameters if self.request is not None else None
+
+
+class JobRequest(Base):
+    """What a job other than a plain solve asks (a what-if or a sweep), and its parameters.
+
+    A table of its own rather than columns of ``jobs``: tables are created on start-up, not
+    altered, so a database from before these jobs keeps working as it is.
+    """
+
+    __tablename__ = "job_requests"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"),
+                                        primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class JobResult(Base):

@@ -16,7 +16,7 @@ from .db import Database
 from .jobs import JobRunner
 from .limits import BodyLimit
 from .metrics import Metrics
-from .routes import health, jobs, scenarios, solve, tokens
+from .routes import health, insight, jobs, scenarios, solve, tokens
 from .settings import Settings
 
 
@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings, app.state.db = settings, db
     app.state.metrics, app.state.runner = metrics, runner
     app.state.tokens = TokenCache()
-    for module in (scenarios, jobs, solve, tokens, health):
+    for module in (scenarios, jobs, insight, solve, tokens, health):
         app.include_router(module.router)
     errors.install(app)
     # Added last = outermost: every request is logged and counted, including a refused body.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
@@ -70,13 +70,15 @@ class SyncSolveRequest(SolveOptions):
 
 
 class ProgressOut(BaseModel):
-    level: str
+    level: str = Field(description="the objective level being optimised, or the sweep's kind")
     level_number: int
     levels: int
     value: float | None = None
     bound: float | None = None
     elapsed_s: float
     level_done: bool = False
+    done: int | None = Field(None, description="sweeps and what-ifs: variants answered")
+    total: int | None = Field(None, description="sweeps and what-ifs: variants in all")
 
 
 class JobPublic(_Timestamps):
@@ -84,6 +86,10 @@ class JobPublic(_Timestamps):
 
     id: str
     scenario_id: str
+    kind: Literal["solve", "whatif", "n-1", "budget", "monte-carlo"] = Field(
+        "solve", description="a solve, a what-if comparison or a sweep")
+    parameters: dict[str, Any] | None = Field(
+        None, description="what a what-if or sweep job was asked, as given")
     status: Literal["queued", "running", "done", "failed", "cancelled"]
     backend: str
     time_limit_s: float
@@ -97,6 +103,59 @@ class JobPublic(_Timestamps):
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None
+
+
+class _JobOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    time_limit_s: float | None = Field(
+        None, gt=0, description="seconds for each solve of the job; default: the service's")
+
+
+class WhatIfRequest(_JobOptions):
+    variants: dict[str, list[dict[str, Any]]] = Field(
+        min_length=1, max_length=50,
+        description="variant name -> its changes, in the change language of `allocator "
+                    "whatif` (e.g. {\"no BGD\": [{\"withdraw_state\": \"BGD\"}]})")
+    minimise_changes: bool = Field(
+        False, description="re-plan each variant moving as few units from the base plan as "
+                           "coverage allows")
+    backend: str = Field("cpsat", description="cpsat (default), cbc, highs or scip")
+
+
+class NMinus1Request(_JobOptions):
+    by: Literal["pledge", "state"] = "pledge"
+
+
+class BudgetSweepRequest(_JobOptions):
+    scales: list[Annotated[float, Field(gt=0, le=100)]] = Field(
+        default_factory=lambda: [round(0.5 + 0.1 * k, 1) for k in range(11)],
+        min_length=1, max_length=41,
+        description="factors applied to every mission's budget (default 0.5 to 1.5)")
+    backend: str = Field("cpsat", description="cpsat (default), cbc, highs or scip")
+
+
+class ReliabilityRow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pledge_id: str | None = None
+    state: str | None = None
+    withdraw_probability: float | None = Field(None, ge=0, le=1)
+    delay_probability: float | None = Field(None, ge=0, le=1)
+    delay_days: int | None = Field(None, ge=0)
+
+
+class MonteCarloRequest(_JobOptions):
+    draws: int = Field(1000, ge=1, le=100_000)
+    seed: int = Field(0, ge=0, le=2**32 - 1, description="the same seed gives the same draws")
+    withdraw_probability: float = Field(0.05, ge=0, le=1,
+                                        description="chance each pledge is withdrawn")
+    delay_probability: float = Field(0.10, ge=0, le=1,
+                                     description="chance a unit or equipment pledge is late")
+    delay_days: int = Field(30, ge=0, le=3650, description="how late, in days")
+    reliability: list[ReliabilityRow] | None = Field(
+        None, max_length=100_000,
+        description="odds by state or pledge_id, overriding the defaults above")
 
 
 class JobsPublic(BaseModel):

@@ -1,4 +1,5 @@
-"""What runs inside a solve process: load the job, solve with progress, store the result.
+"""What runs inside a job process: load the job, solve (or run its what-if or sweep) with
+progress, store the result.
 
 Each job gets a fresh process, so a cancel is a kill and a crash loses one job, never the
 service. The process writes its own progress and result through its own database connection,
@@ -18,6 +19,7 @@ from sqlalchemy import update
 
 from allocator import Progress, Scenario, solve
 
+from . import insight
 from .db import Database, Job, JobResult, ScenarioRecord, utcnow
 
 PROGRESS_EVERY_S = 0.5
@@ -64,7 +66,9 @@ def _run(db: Database, job_id: str) -> None:
         document = record.document
         options = {"backend": job.backend, "time_limit": job.time_limit_s,
                    "objective": job.objective_mode}
+        kind, parameters = job.kind, job.parameters or {}
     last = 0.0
+    started = time.monotonic()
 
     def report(progress: Progress) -> None:
         nonlocal last
@@ -75,21 +79,41 @@ def _run(db: Database, job_id: str) -> None:
         with db.session() as session:
             session.execute(_running(job_id).values(progress=progress.to_dict()))
 
+    def count(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if done < total and now - last < PROGRESS_EVERY_S:
+            return
+        last = now
+        figures = {"level": kind, "level_number": 1, "levels": 1, "done": done,
+                   "total": total, "elapsed_s": round(now - started, 3),
+                   "level_done": done == total}
+        with db.session() as session:
+            session.execute(_running(job_id).values(progress=figures))
+
     try:
         # Stored documents were validated on the way in; validating again is cheap (tens of
         # ms) and guards against a database edited by hand.
         scenario = Scenario.model_validate(document).revalidated()
-        result = solve(scenario, progress=report, **options)
+        if kind == "solve":
+            result = solve(scenario, progress=report, **options)
+            doc = result.to_dict(include_scenario=False)
+            outcome: dict[str, Any] = {"result_status": result.status.value,
+                                       "objective": result.objective}
+        else:
+            doc = insight.run(kind, parameters, scenario, backend=options["backend"],
+                              time_limit=options["time_limit"], progress=count)
+            # Sweeps hold many solves: their statuses are in the tables, per row.
+            outcome = {"result_status": None, "objective": None}
     except Exception as err:  # any failure ends this job, with its reason, never the service
         with db.session() as session:
             session.execute(_running(job_id).values(
                 status="failed", error=f"{type(err).__name__}: {err}", finished_at=utcnow()))
         return
-    doc = result.to_dict(include_scenario=False)
     with db.session() as session:
         done = session.execute(_running(job_id).values(
-            status="done", result_status=result.status.value, objective=result.objective,
-            finished_at=utcnow(), error=None))  # a re-run's restart note no longer applies
+            status="done", finished_at=utcnow(), **outcome,
+            error=None))  # a re-run's restart note no longer applies
         if done.rowcount == 1:  # type: ignore[attr-defined]
             session.add(JobResult(job_id=job_id, document=doc))
 

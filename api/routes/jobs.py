@@ -16,7 +16,8 @@ from sqlalchemy import func, select, update
 
 from allocator import AllocationResult, Scenario, available_backends
 
-from ..db import Job, JobResult, ScenarioRecord, page, utcnow
+from .. import insight
+from ..db import Job, JobRequest, JobResult, ScenarioRecord, page, utcnow
 from ..deps import Analyst, Planner, RunnerDep, SessionDep, SettingsDep
 from ..errors import ApiError, invalid_request
 from ..schemas import ErrorOut, JobPublic, JobsPublic, SolveOptions
@@ -62,6 +63,16 @@ def start_solve(scenario_id: str, session: SessionDep, token: Planner, settings:
     get_record(session, token, scenario_id)
     options = options or SolveOptions()
     limit = check_options(options, settings, settings.max_time_limit_s)
+    return queue_job(session, token, settings, runner, response, scenario_id,
+                     backend=options.backend, time_limit_s=limit,
+                     objective_mode=options.objective_mode)
+
+
+def queue_job(session: Any, token: Any, settings: Settings, runner: Any, response: Response,
+              scenario_id: str, *, backend: str, time_limit_s: float,
+              objective_mode: str | None = None, kind: str = "solve",
+              parameters: dict[str, Any] | None = None) -> Job:
+    """Store a queued job (429 past the token's limit), wake the runner, point at the job."""
     waiting = session.scalar(select(func.count()).select_from(Job).where(
         Job.token_id == token.id, Job.status.in_(ACTIVE))) or 0
     if waiting >= settings.max_queued_jobs_per_token:
@@ -70,8 +81,10 @@ def start_solve(scenario_id: str, session: SessionDep, token: Planner, settings:
                        f"(ALLOCATOR_MAX_QUEUED_JOBS_PER_TOKEN); wait for one to finish or "
                        "cancel one", {"Retry-After": "10"})
     job = Job(workspace=token.workspace, scenario_id=scenario_id, token_id=token.id,
-              status="queued", backend=options.backend, time_limit_s=limit,
-              objective_mode=options.objective_mode, attempts=0)
+              status="queued", backend=backend, time_limit_s=time_limit_s,
+              objective_mode=objective_mode, attempts=0)
+    if kind != "solve":
+        job.request = JobRequest(kind=kind, parameters=parameters or {})
     session.add(job)
     session.flush()
     session.commit()
@@ -152,7 +165,9 @@ def _export(document: dict[str, Any], scenario_doc: dict[str, Any], fmt: str) ->
                        409: {"model": ErrorOut, "description": "the job has no result (yet)"}})
 async def read_result(job_id: str, request: Request, token: Analyst,
                       format: Literal["json", "xlsx", "csv"] = "json") -> Response:
-    """The plan in the library's JSON form, or as ``format=xlsx`` / ``format=csv`` (zip)."""
+    """The plan in the library's JSON form, or as ``format=xlsx`` / ``format=csv`` (zip); for
+    a what-if or sweep job, its tables (``{"kind", "tables": {name: {"columns", "rows"}}}``),
+    a sheet or a CSV file each."""
     db = request.app.state.db
 
     def load() -> tuple[Job, dict[str, Any], dict[str, Any], str]:
@@ -169,8 +184,12 @@ async def read_result(job_id: str, request: Request, token: Analyst,
     job, document, scenario_doc, name = await run_in_threadpool(load)
     if format == "json":
         return Response(json.dumps(document).encode(), media_type="application/json")
-    data = await run_in_threadpool(_export, document, scenario_doc, format)
-    stem = f"{_slug(name)}-{job.id[:8]}"
+    if job.kind == "solve":
+        data = await run_in_threadpool(_export, document, scenario_doc, format)
+    else:
+        data = await run_in_threadpool(
+            insight.to_xlsx if format == "xlsx" else insight.to_csv_zip, document)
+    stem = f"{_slug(name)}-{job.id[:8]}" + ("" if job.kind == "solve" else f"-{job.kind}")
     filename, media = (f"{stem}.xlsx", XLSX) if format == "xlsx" else (f"{stem}-csv.zip",
                                                                      "application/zip")
     return Response(data, media_type=media,

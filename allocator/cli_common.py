@@ -1,0 +1,53 @@
+"""What every ``allocator`` command shares: consoles, argument types, loading and solving
+with the command-line's exit codes (2 for bad input or an unavailable backend)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from .errors import BackendUnavailableError, ScenarioError
+from .result import AllocationResult
+from .scenario.model import Scenario
+
+console = Console()
+errors = Console(stderr=True)
+
+PathArg = Annotated[Path, typer.Argument(help="CSV folder, .zip, .xlsx, .json or .yaml scenario")]
+BackendOpt = Annotated[str, typer.Option(help="cpsat, cbc, highs or scip")]
+TimeLimitOpt = Annotated[float | None, typer.Option(
+    help="seconds for each solve (default: the scenario's policy.time_limit_s)")]
+
+
+def load_scenario(path: Path) -> Scenario:
+    from .scenario.readers import read_scenario
+
+    try:
+        return read_scenario(path)
+    except ScenarioError as err:
+        exit_with_problems(path, err, "nothing was loaded")
+
+
+def exit_with_problems(source: Path, err: ScenarioError, outcome: str) -> NoReturn:
+    errors.print(f"[bold red]{source}: {len(err.problems)} problem(s); {outcome}[/]",
+                 soft_wrap=True)
+    # One line per problem, never wrapped into a table, so it can be grepped and copied.
+    for problem in err.problems:
+        errors.print(f"  - {problem}", soft_wrap=True, markup=False, highlight=False)
+    raise typer.Exit(2) from None
+
+
+def solve_or_exit(scenario: Scenario, **options: Any) -> AllocationResult:
+    """``solve()``, turning an unusable backend or option into exit code 2."""
+    from .solve import solve
+
+    try:
+        return solve(scenario, **options)
+    except (BackendUnavailableError, ValueError) as err:
+        errors.print(f"[bold red]{err}[/]")
+        raise typer.Exit(2) from None
+
+
