@@ -21,8 +21,9 @@ from .deployment import Deployment
 from .errors import VerificationError
 from .funding import route_funding
 from .model.formulation import Formulation, build_formulation
-from .model.linear import LinearModel, Row
+from .model.linear import LinearModel, Row, tighten_slacks
 from .model.problem import CENTS_PER_USD, compile_problem
+from .model.warm import values_from_plan
 from .plan import Assignment, EquipmentFlow, FundingFlow, Plan
 from .progress import ProgressCallback, Reporter
 from .result import AllocationResult, LevelResult
@@ -46,6 +47,7 @@ def solve(
     progress: ProgressCallback | None = None,
     diagnose: bool = True,
     deployment: Deployment | None = None,
+    warm_start: Plan | AllocationResult | None = None,
 ) -> AllocationResult:
     """Allocate pledges to requirements and return a verified result.
 
@@ -57,7 +59,9 @@ def solve(
     conflict and the least relaxation (CP-SAT, within what is left of the time limit, and at
     least 10 s). ``deployment`` re-plans from a current deployment: pinned and forbidden
     pairs hold, and a level ``units_changed`` right after the shortfall keeps the plan as close
-    to it as filling allows (see ``allocator.deployment``).
+    to it as filling allows (see ``allocator.deployment``). ``warm_start``, a plan (or a result
+    with one) of a similar scenario, is given to the solver as a hint for the first level
+    (``allocator.model.warm``); it changes how fast a plan is found, never which plans count.
     """
     started = time.perf_counter()
     if not isinstance(scenario, Scenario):
@@ -91,11 +95,17 @@ def solve(
     deadline = started + limit
     reporter = Reporter(progress, 1 if mode == "weighted" else len(order), started)
     solver.on_incumbent = reporter.incumbent if progress is not None else None
+    start = None
+    if isinstance(warm_start, AllocationResult):
+        warm_start = warm_start.plan
+    if warm_start is not None:
+        start = values_from_plan(formulation, warm_start)
 
     if mode == "weighted":
-        levels = _solve_weighted(solver, formulation, policy.objective, deadline, reporter)
+        levels = _solve_weighted(solver, formulation, policy.objective, deadline, reporter,
+                                 start)
     else:
-        levels = _solve_lexicographic(solver, formulation, order, deadline, reporter)
+        levels = _solve_lexicographic(solver, formulation, order, deadline, reporter, start)
 
     if formulation.changes_constant:
         # Units on pairs the scenario no longer allows move whatever the plan: count them.
@@ -172,43 +182,24 @@ def _lazy_rows(solver: Backend, f: Formulation) -> list[Row]:
     return [row for row in f.model.rows if row.lazy] if solver.lazy_rows else []
 
 
-def _tighten_slacks(model: LinearModel, slacks: set[int], values: list[int]) -> list[int]:
-    """Set every soft-goal slack to the least value its row allows, given the plan.
-
-    Slack variables outside the level being optimised may sit anywhere a lock allows, and a
-    held-back row's slack was never constrained; the plan's true soft-goal figure is this.
-    """
-    fixed = list(values)
-    for row in model.rows:
-        slack = [(v, c) for v, c in row.terms if v in slacks]
-        if len(slack) != 1:
-            continue
-        var, coef = slack[0]
-        rest = sum(c * values[v] for v, c in row.terms if v != var)
-        if row.ub is not None and coef < 0:
-            fixed[var] = max(0, -(-(rest - row.ub) // -coef))
-        elif row.lb is not None and coef > 0:
-            fixed[var] = max(0, -(-(row.lb - rest) // coef))
-    return fixed
-
-
 def _optimize(solver: Backend, f: Formulation, pending: list[Row], objective: dict[int, int],
-              scale: float, deadline: float, share: int, hint: list[int] | None) -> LevelOutcome:
+              scale: float, deadline: float, share: int, hint: list[int] | None,
+              start: list[int] | None = None) -> LevelOutcome:
     """Optimise with lazy rows: add every held-back row the plan violates, and re-solve.
 
     A plan that satisfies every row, added or not, is optimal for the full model because the
     rows left out can only remove plans. Each round adds at least one row, so it ends. If time
     runs out first, the previous level's plan (which met every row and lock) stands; on the
     first level, a soft row's slack is set to what the plan needs, and a plan breaking a hard
-    row is no plan.
+    row is no plan. ``start`` (a warm start) is a hint to the solver only, never a fallback.
     """
     runtime = 0.0
     slacks = f.slack_variables()
     previous = hint
     first_at: float | None = None
     while True:
-        outcome = solver.optimize(objective, scale=scale,
-                                  hint=hint if solver.warm_start else None,
+        given = hint if solver.warm_start and hint is not None else start
+        outcome = solver.optimize(objective, scale=scale, hint=given,
                                   time_limit_s=_time_share(deadline, share,
                                                            previous is not None))
         runtime += outcome.runtime_s
@@ -226,7 +217,7 @@ def _optimize(solver: Backend, f: Formulation, pending: list[Row], objective: di
             value = sum(c * previous[v] for v, c in objective.items())
             return LevelOutcome(SolveStatus.FEASIBLE, previous, value, outcome.bound, runtime)
         if time.perf_counter() >= deadline:
-            values = _tighten_slacks(f.model, slacks, outcome.values)
+            values = tighten_slacks(f.model, slacks, outcome.values)
             if any(not row.holds(values) for row in broken):
                 return LevelOutcome(SolveStatus.NO_SOLUTION, None, None, None, runtime)
             value = sum(c * values[v] for v, c in objective.items())
@@ -234,11 +225,12 @@ def _optimize(solver: Backend, f: Formulation, pending: list[Row], objective: di
         solver.add_rows(broken)
         for row in broken:
             pending.remove(row)
-        hint = _tighten_slacks(f.model, slacks, outcome.values)
+        hint = tighten_slacks(f.model, slacks, outcome.values)
 
 
 def _solve_lexicographic(solver: Backend, f: Formulation, order: list[str],
-                         deadline: float, reporter: Reporter) -> list[_Level]:
+                         deadline: float, reporter: Reporter,
+                         start: list[int] | None = None) -> list[_Level]:
     levels: list[_Level] = []
     hint: list[int] | None = None
     pending = _lazy_rows(solver, f)
@@ -253,7 +245,7 @@ def _solve_lexicographic(solver: Backend, f: Formulation, order: list[str],
             outcome = LevelOutcome(SolveStatus.OPTIMAL, hint, 0.0, 0.0, 0.0)
         else:
             outcome = _optimize(solver, f, pending, objective, scale, deadline,
-                                len(order) - k, hint)
+                                len(order) - k, hint, start if k == 0 else None)
         if outcome.values is None and hint is not None:
             # Out of time at a later level: the earlier plan still holds every lock so far.
             value = f.model.evaluate(level, hint)
@@ -270,7 +262,8 @@ def _solve_lexicographic(solver: Backend, f: Formulation, order: list[str],
 
 
 def _solve_weighted(solver: Backend, f: Formulation, order: list[str],
-                    deadline: float, reporter: Reporter) -> list[_Level]:
+                    deadline: float, reporter: Reporter,
+                    start: list[int] | None = None) -> list[_Level]:
     # One exact integer objective: each listed level weighs (US$ per planner unit) x (planner
     # units per model unit), an exact Fraction; over their common denominator D every weight
     # is an integer and the objective counts 1/D US dollars.
@@ -285,7 +278,7 @@ def _solve_weighted(solver: Backend, f: Formulation, order: list[str],
     usd = Fraction(1, denominator)
     reporter.start("weighted_usd", 1, usd)
     outcome = _optimize(solver, f, _lazy_rows(solver, f), combined, float(usd), deadline, 1,
-                        None)
+                        None, start)
     reporter.finish(outcome.objective, outcome.bound)
     return [_Level("weighted_usd", outcome, usd)]
 

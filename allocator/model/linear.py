@@ -77,3 +77,23 @@ class LinearModel:
 
     def evaluate(self, level: str, values: list[int]) -> int:
         return sum(coef * values[v] for v, coef in self.objectives[level].items())
+
+
+def tighten_slacks(model: LinearModel, slacks: set[int], values: list[int]) -> list[int]:
+    """Set every soft-goal slack to the least value its row allows, given the plan.
+
+    Slack variables outside the level being optimised may sit anywhere a lock allows, and a
+    held-back row's slack was never constrained; the plan's true soft-goal figure is this.
+    """
+    fixed = list(values)
+    for row in model.rows:
+        slack = [(v, c) for v, c in row.terms if v in slacks]
+        if len(slack) != 1:
+            continue
+        var, coef = slack[0]
+        rest = sum(c * values[v] for v, c in row.terms if v != var)
+        if row.ub is not None and coef < 0:
+            fixed[var] = max(0, -(-(rest - row.ub) // -coef))
+        elif row.lb is not None and coef > 0:
+            fixed[var] = max(0, -(-(row.lb - rest) // coef))
+    return fixed
