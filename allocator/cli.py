@@ -27,7 +27,7 @@ from .cli_common import (
 )
 from .errors import BackendUnavailableError, ScenarioError
 from .result import AllocationResult
-from .sweep_cli import sweep_app
+from .sweep_cli import save_chart, sweep_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Match member states' pledges to UN peacekeeping mission requirements.")
@@ -100,12 +100,16 @@ def solve_command(
         help="lexicographic or weighted (default: the scenario's policy)")] = None,
     threads: Annotated[int | None, typer.Option(help="solver threads")] = None,
     log: Annotated[bool, typer.Option(help="show the solver's own log")] = False,
+    plot: Annotated[Path | None, typer.Option(
+        help="save a chart of coverage by mission as PNG")] = None,
 ) -> None:
-    """Solve a scenario and print a summary; optionally write the plan."""
+    """Solve a scenario and print a summary; optionally write the plan and a chart."""
     scenario = load_scenario(path)
     result = solve_or_exit(scenario, backend=backend, time_limit=time_limit, objective=objective,
                     threads=threads, log=log)
     _print_result(result)
+    if result.plan is not None:
+        save_chart("coverage_by_mission", result.missions, plot)
     if out is not None:
         try:
             written = result.export(out)

@@ -86,7 +86,8 @@ class CoverageModel:
                                                      list(weights.values()))
         self.cp.minimize(shortfall)
         # The floor: a withdrawal or delay only removes plans, so the base's optimum bounds
-        # every variant from below. Its domain is set per solve.
+        # every variant from below; not so a withdrawn must-deploy pledge, whose own rule goes
+        # too and may free money for better plans. Its domain is set per solve.
         self._floor = self.cp.add_linear_constraint(shortfall, 0, cp_model.INT_MAX).index
 
         sc = scenario
@@ -120,7 +121,8 @@ class CoverageModel:
         self.floor = 0
         self._base_values: list[int] | None = None
         self.base = self._solve(set(), [], keep_values=True)
-        if self.base.weighted_shortfall is not None:
+        if self.base.status is SolveStatus.OPTIMAL and self.base.weighted_shortfall is not None:
+            # Only a proven optimum bounds the variants (a time limit may stop short of it).
             self.floor = self.base.weighted_shortfall
 
     def base_use(self, pledge_id: str) -> float:
@@ -159,8 +161,9 @@ class CoverageModel:
         held = self._held_at_zero(withdrawn, delays or {})
         relaxed = [self._must_deploy[p] for p in withdrawn if p in self._must_deploy]
         base = self._base_values
+        floor = 0 if relaxed else self.floor
         if base is None or self.base.filled is None:
-            return self._solve(held, relaxed, started=started)
+            return self._solve(held, relaxed, floor, started=started)
         lost = {var for var in held if base[var]}
         if not lost and not relaxed:
             return CoverageOutcome(self.base.status, self.base.weighted_shortfall,
@@ -170,15 +173,15 @@ class CoverageModel:
         # Re-planning a few missions pays; past a quarter of them it cost nearly a whole solve
         # and seldom reached the floor (Monte Carlo draws on datasets/un_2025: 0.27 s wasted
         # a draw touching 8 of 10 missions, against 0.06 s for a single withdrawal).
-        if len(touched) <= max(1, len(self._mission_vars) // 4):
+        if floor and len(touched) <= max(1, len(self._mission_vars) // 4):
             fixed = {var for m, variables in self._mission_vars.items() if m not in touched
                      for var in variables} - held
-            local = self._solve(held, relaxed, fixed=fixed, started=started)
-            if local.weighted_shortfall == self.floor:
+            local = self._solve(held, relaxed, floor, fixed=fixed, started=started)
+            if local.weighted_shortfall == floor:
                 return local
-        return self._solve(held, relaxed, started=started)
+        return self._solve(held, relaxed, floor, started=started)
 
-    def _solve(self, held: set[int], relaxed: list[tuple[int, int, int]], *,
+    def _solve(self, held: set[int], relaxed: list[tuple[int, int, int]], floor: int = 0, *,
                fixed: set[int] = frozenset(), keep_values: bool = False,  # type: ignore[assignment]
                started: float | None = None) -> CoverageOutcome:
         started = time.perf_counter() if started is None else started
@@ -194,7 +197,7 @@ class CoverageModel:
                 domain[0] = domain[1] = base[var]  # type: ignore[index]
             for index, lb, _ in relaxed:
                 proto.constraints[index].linear.domain[0] = min(lb, 0)
-            proto.constraints[self._floor].linear.domain[0] = self.floor
+            proto.constraints[self._floor].linear.domain[0] = floor
             solver = cp_model.CpSolver()
             params = solver.parameters
             params.num_workers = 1

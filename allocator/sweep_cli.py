@@ -76,7 +76,7 @@ def _write(table: pd.DataFrame, out: Path | None, what: str) -> None:
     console.print(f"{what} written to {out}")
 
 
-def _plot(chart: str, data: pd.DataFrame, path: Path | None, **options: Any) -> None:
+def save_chart(chart: str, data: pd.DataFrame, path: Path | None, **options: Any) -> None:
     """Save ``allocator.plots.<chart>(data)`` as PNG; the CSV is written before, so a missing
     matplotlib loses nothing."""
     if path is None:
@@ -135,7 +135,7 @@ def sweep_n_minus_1(
                      else f"{-row.d_units_filled:,.0f}")
     console.print(view)
     _write(table, out, f"all {len(table)} rows")
-    _plot("tornado", table, plot, top=top)
+    save_chart("tornado", table, plot, top=top)
 
 
 def _scales(text: str) -> list[float]:
@@ -195,7 +195,7 @@ def sweep_budget(
                      rows.status.iloc[0])
     console.print(view)
     _write(table, out, f"all {len(table)} rows")
-    _plot("cost_vs_budget", table, plot)
+    save_chart("cost_vs_budget", table, plot)
 
 
 @sweep_app.command("monte-carlo")
@@ -248,4 +248,4 @@ def sweep_monte_carlo(
                      f"{row.p95:.1%}", f"{row.full_share:.0%}")
     console.print(view)
     _write(table, out, f"all {len(table)} rows (one per draw and mission)")
-    _plot("coverage_distribution", table, plot)
+    save_chart("coverage_distribution", table, plot)

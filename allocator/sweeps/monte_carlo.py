@@ -86,14 +86,19 @@ def monte_carlo(scenario: Scenario | AllocationResult, *, draws: int = 1000, see
                 "status": outcome.status.value,
                 "weighted_shortfall": outcome.weighted_shortfall,
                 "withdrawn": len(question.withdrawn), "delayed": len(question.delays)})
-    return pd.DataFrame(rows, columns=COLUMNS)
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    # Numbers even when no draw has a plan (all None would make an object column).
+    for column in ("units_filled", "coverage", "weighted_shortfall"):
+        table[column] = pd.to_numeric(table[column]).astype(float)
+    return table
 
 
 def summarise(table: pd.DataFrame) -> pd.DataFrame:
     """Per mission: mean and 5th/50th/95th percentile coverage over the draws with a plan, the
     share of draws that fill the mission in full, and the draws with no plan."""
-    has_plan = table.coverage.notna()
-    planned = table[has_plan]
+    coverage = pd.to_numeric(table.coverage).astype(float)
+    has_plan = coverage.notna()
+    planned = table.assign(coverage=coverage)[has_plan]
     grouped = planned.groupby("mission_id", sort=False).coverage
     summary = pd.DataFrame({
         "mean": grouped.mean(),
@@ -101,6 +106,6 @@ def summarise(table: pd.DataFrame) -> pd.DataFrame:
         "p50": grouped.quantile(0.5),
         "p95": grouped.quantile(0.95),
         "full_share": grouped.apply(lambda c: float((c >= 1).mean())),
-    })
+    }).reindex(pd.Index(table.mission_id.unique(), name="mission_id"))  # missions never planned
     summary["draws_without_plan"] = (~has_plan).groupby(table.mission_id, sort=False).sum()
     return summary.reset_index().sort_values("mean", kind="stable").reset_index(drop=True)

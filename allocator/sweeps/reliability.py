@@ -48,8 +48,8 @@ def _cell(row: pd.Series, column: str, number: int, problems: list[Problem]
         figure = float(value)
     except (TypeError, ValueError):
         figure = math.nan
-    ok = (figure >= 0 and figure == int(figure)) if column == "delay_days" \
-        else 0 <= figure <= 1
+    ok = (math.isfinite(figure) and figure >= 0 and figure == int(figure)) \
+        if column == "delay_days" else 0 <= figure <= 1
     if not ok:
         wanted = "a whole number of days, 0 or more" if column == "delay_days" \
             else "a probability from 0 to 1"
@@ -66,6 +66,8 @@ def pledge_reliability(scenario: Scenario, default: Reliability,
     states |= {g.funding_id: g.donor for g in scenario.funding_pledges}
     by_state: dict[str, dict[str, float]] = {}
     by_pledge: dict[str, dict[str, float]] = {}
+    state_row: dict[str, int] = {}  # the table row that set a state's (or pledge's) odds
+    pledge_row: dict[str, int] = {}
     problems: list[Problem] = []
     if table is not None:
         known = {"pledge_id", "state", *FIGURES}
@@ -91,20 +93,31 @@ def pledge_reliability(scenario: Scenario, default: Reliability,
                 continue
             figures = {c: v for c in FIGURES
                        if (v := _cell(row, c, n, problems)) is not None}
-            target = by_pledge if pledge is not None else by_state
-            target.setdefault(pledge or state, {}).update(figures)  # type: ignore[arg-type]
+            key = pledge if pledge is not None else state
+            target, rows = (by_pledge, pledge_row) if pledge is not None else (by_state,
+                                                                                state_row)
+            target.setdefault(key, {}).update(figures)  # type: ignore[arg-type]
+            rows[key] = n  # type: ignore[index]
     odds: dict[str, Reliability] = {}
+    too_likely: dict[int | None, list[str]] = {}
     for pledge, state in states.items():
         merged = {"withdraw_probability": default.withdraw_probability,
                   "delay_probability": default.delay_probability,
                   "delay_days": default.delay_days,
                   **by_state.get(state, {}), **by_pledge.get(pledge, {})}
         if merged["withdraw_probability"] + merged["delay_probability"] > 1:
-            problems.append(Problem(TABLE, f"pledge {pledge}: withdraw and delay "
-                                    "probabilities add up to more than 1"))
+            # Blame the row that set the pledge's odds last: its own, else its state's.
+            too_likely.setdefault(pledge_row.get(pledge, state_row.get(state)), []).append(
+                pledge)
             continue
         odds[pledge] = Reliability(merged["withdraw_probability"],
                                    merged["delay_probability"], int(merged["delay_days"]))
+    for n, pledges in too_likely.items():
+        shown = ", ".join(pledges[:5]) + (f" and {len(pledges) - 5} more" if len(pledges) > 5
+                                          else "")
+        where = "" if n is not None else " (the default odds)"
+        problems.append(Problem(TABLE, "withdraw_probability and delay_probability add up to "
+                                f"more than 1 for {shown}{where}; lower one of them", n))
     if problems:
         raise ScenarioError(problems)
     return odds
