@@ -73,7 +73,10 @@ class CbcBackend(Backend):
                 var.setInitialValue(hint_value(self.model, i, value))
         solver = pulp.PULP_CBC_CMD(
             msg=self.log, timeLimit=max(time_limit_s, 1.0), gapRel=0.0, gapAbs=0.5 * scale,
-            threads=self.threads, warmStart=hint is not None,
+            # One thread is CBC's default; asking for it with "-threads 1" starts CBC's thread
+            # pool, which was seen to deadlock until the time limit (bench/gap_pulp.py).
+            threads=self.threads if self.threads and self.threads > 1 else None,
+            warmStart=hint is not None,
             # CBC 2.10.3's preprocessing wrongly fixes variables on some of these models and
             # then reports a worse plan as optimal (seen in the cross-backend tests).
             options=["preprocess off"],
