@@ -43,6 +43,10 @@ LIGHT_PRESOLVE: dict[str, object] = {
 }
 
 
+LOCAL_SHARE = 0.25
+"""Re-plan only the touched missions first when they are at most this share of all."""
+
+
 @dataclass(frozen=True)
 class CoverageOutcome:
     status: SolveStatus
@@ -173,7 +177,7 @@ class CoverageModel:
         # Re-planning a few missions pays; past a quarter of them it cost nearly a whole solve
         # and seldom reached the floor (Monte Carlo draws on datasets/un_2025: 0.27 s wasted
         # a draw touching 8 of 10 missions, against 0.06 s for a single withdrawal).
-        if floor and len(touched) <= max(1, len(self._mission_vars) // 4):
+        if floor and len(touched) <= max(1, int(len(self._mission_vars) * LOCAL_SHARE)):
             fixed = {var for m, variables in self._mission_vars.items() if m not in touched
                      for var in variables} - held
             local = self._solve(held, relaxed, floor, fixed=fixed, started=started)

@@ -2,9 +2,11 @@
 
 ``solve(scenario, deployment=Deployment.from_plan(plan))`` then adds an objective level
 ``units_changed`` right after the weighted shortfall: among the plans that fill as much as
-possible, the one that moves the fewest units (every unit added to or taken from a pledge-line
-pair counts once), and only then soft goals, preferences and cost. ``pinned`` pairs keep at
-least their current units; ``forbidden`` pairs get none.
+possible, the one that moves the fewest units (every unit or equipment item added to or taken
+from a pledge-line pair counts once), and only then soft goals, preferences and cost.
+``pinned`` pairs keep at least their current units; ``forbidden`` pairs get none. Pairs are
+(pledge, line) for unit and equipment pledges alike: equipment moved between lines costs
+nothing, so without counting it a re-plan would reshuffle it freely.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from .errors import Problem, ScenarioError
 from .plan import Plan
 from .scenario.model import Scenario
 
-Pair = tuple[str, str]  # (pledge_id, requirement_id)
+Pair = tuple[str, str]  # (pledge_id or equipment_id, requirement_id)
 
 
 @dataclass(frozen=True)
 class Deployment:
     current: Mapping[Pair, int] = field(default_factory=dict)
-    """Units of each pledge now deployed on each requirement line."""
+    """Units (items, for equipment) of each pledge now deployed on each requirement line."""
     pinned: frozenset[Pair] = frozenset()
     """Pairs that keep at least their current units (a unit that cannot be rotated out)."""
     forbidden: frozenset[Pair] = frozenset()
@@ -35,10 +37,13 @@ class Deployment:
         for a in plan.assignments:
             current[a.pledge_id, a.requirement_id] = current.get(
                 (a.pledge_id, a.requirement_id), 0) + a.units
+        for e in plan.equipment_flows:
+            current[e.equipment_id, e.requirement_id] = current.get(
+                (e.equipment_id, e.requirement_id), 0) + e.items
         return cls(current, frozenset(pinned), frozenset(forbidden))
 
     def units_changed(self, plan: Plan) -> int:
-        """Units added to or taken from pairs, against the current deployment."""
+        """Units and items added to or taken from pairs, against the current deployment."""
         planned = Deployment.from_plan(plan).current
         pairs = set(planned) | set(self.current)
         return sum(abs(planned.get(p, 0) - self.current.get(p, 0)) for p in pairs)
@@ -49,9 +54,11 @@ class Deployment:
         or lines the scenario no longer has (a withdrawn pledge): their units count as
         changed."""
         problems = []
+        known = set(scenario.pledge_by_id) | {q.equipment_id for q in
+                                              scenario.equipment_pledges}
         for kind, pairs in (("pinned", self.pinned), ("forbidden", self.forbidden)):
             for n, (pledge_id, requirement_id) in enumerate(sorted(pairs), start=1):
-                if pledge_id not in scenario.pledge_by_id:
+                if pledge_id not in known:
                     problems.append(Problem("deployment", f"{kind} pair ({pledge_id}, "
                                             f"{requirement_id}): unknown pledge {pledge_id!r}",
                                             n, "pledge_id"))

@@ -40,10 +40,12 @@ class VerificationReport:
 
 
 def _check_deployment(plan: Plan, deployment: Deployment, report: VerificationReport) -> None:
-    """Pins kept, bans respected, and the units moved from the current deployment."""
+    """Pins kept, bans respected, and the units (and items) moved from the deployment."""
     planned: dict[tuple[str, str], int] = defaultdict(int)
     for a in plan.assignments:
         planned[a.pledge_id, a.requirement_id] += a.units
+    for e in plan.equipment_flows:  # equipment items count like units
+        planned[e.equipment_id, e.requirement_id] += e.items
     for pair in sorted(deployment.pinned):
         if planned.get(pair, 0) < deployment.current.get(pair, 0):
             report.violations.append(f"pinned {pair[0]} on {pair[1]}: {planned.get(pair, 0)} "

@@ -247,18 +247,23 @@ def _women_target(f: Formulation) -> None:
 
 
 def _deployment(f: Formulation, deployment: Deployment) -> None:
-    """Pins and bans on pairs, and the ``changes`` level: units moved from the deployment.
+    """Pins and bans on pairs, and the ``changes`` level: units (and equipment items) moved
+    from the deployment.
 
     |x - c| is x itself where nothing is deployed now (c = 0); elsewhere a variable d with
     d >= x - c and d >= c - x, which the level's minimisation brings down to |x - c|.
     """
     p, m = f.problem, f.model
     sc = p.scenario
-    index = {(sc.unit_pledges[pair.u].pledge_id, sc.requirements[pair.r].requirement_id): i
+    # Pair -> its variable: units of a unit pledge, or items of an equipment pledge.
+    index = {(sc.unit_pledges[pair.u].pledge_id, sc.requirements[pair.r].requirement_id): f.x[i]
              for i, pair in enumerate(p.unit_pairs)}
+    index |= {(sc.equipment_pledges[pair.q].equipment_id,
+               sc.requirements[pair.r].requirement_id): f.e[i]
+              for i, pair in enumerate(p.equipment_pairs)}
     for pair in sorted(deployment.forbidden):
         if pair in index:
-            var = f.x[index[pair]]
+            var = index[pair]
             m.vars[var] = replace(m.vars[var], ub=0)
     missing = [pair for pair in sorted(deployment.pinned) if pair not in index]
     if missing:
@@ -268,16 +273,16 @@ def _deployment(f: Formulation, deployment: Deployment) -> None:
             "caveat or exclusion); unpin it or change the rule", n)
             for n, (pledge, line) in enumerate(missing, start=1)])
     for pair in sorted(deployment.pinned):
-        m.add_row("pinned", f"{pair[0]}>{pair[1]}", [(f.x[index[pair]], 1)],
+        m.add_row("pinned", f"{pair[0]}>{pair[1]}", [(index[pair], 1)],
                   deployment.current[pair], None)
-    changes = {f.x[i]: 1 for (pair, i) in index.items() if not deployment.current.get(pair)}
+    changes = {var: 1 for (pair, var) in index.items() if not deployment.current.get(pair)}
     for pair, units in sorted(deployment.current.items()):
         if not units:
             continue
         if pair not in index:
             f.changes_constant += units  # the pair is gone: those units move whatever we do
             continue
-        x = f.x[index[pair]]
+        x = index[pair]
         d = m.add_var(f"d[{pair[0]},{pair[1]}]", 0, max(units, m.vars[x].ub))
         m.add_row("change", f"{pair[0]}>{pair[1]}:up", [(d, 1), (x, -1)], -units, None)
         m.add_row("change", f"{pair[0]}>{pair[1]}:down", [(d, 1), (x, 1)], units, None)

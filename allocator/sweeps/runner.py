@@ -114,5 +114,5 @@ def dask_executor(address: str) -> Iterator[tuple[Executor, int]]:
     except ImportError as err:
         raise ImportError("running sweeps on Dask needs the dask extra: "
                           "pip install 'pledge-allocator[dask]'") from err
-    with Client(address, timeout="30s") as client:
+    with Client(address, timeout="10s") as client:
         yield client.get_executor(), max(1, sum(client.nthreads().values()))

@@ -91,3 +91,34 @@ def test_re_planning_un_2025_from_its_own_plan_changes_nothing() -> None:
     assert again.status.value == "optimal"
     assert again.objective["units_changed"] == 0
     assert {k: v for k, v in again.objective.items() if k != "units_changed"} == base.objective
+
+
+# Two APC lines and two equal APC pledges: any split fills both at the same cost, so only
+# counting equipment items as changes keeps the deployed split.
+APCS = scenario(
+    missions=[mission("M1")],
+    requirements=[req("R1", "APC", 2), req("R2", "APC", 2)],
+    equipment_pledges=[
+        {"equipment_id": "QA", "state": "AAA", "item": "APC", "quantity": 2},
+        {"equipment_id": "QB", "state": "BBB", "item": "APC", "quantity": 3}])
+
+
+def test_equipment_items_count_as_changes(backend: str) -> None:
+    current = Deployment({("QB", "R1"): 2, ("QA", "R2"): 2})
+    result = solved(APCS, backend, deployment=current)
+    flows = {(e.equipment_id, e.requirement_id): e.items
+             for e in result.plan.equipment_flows}  # type: ignore[union-attr]
+    assert flows == {("QB", "R1"): 2, ("QA", "R2"): 2}
+    assert result.objective["units_changed"] == 0
+    # Without QA only QB's one spare item can go to R2: QA's two items are gone and one of
+    # QB's is added, 3 changes; R2 stays one short.
+    without = solved(APCS.model_copy(update={"equipment_pledges": APCS.equipment_pledges[1:]}),
+                     backend, deployment=current)
+    flows = {(e.equipment_id, e.requirement_id): e.items
+             for e in without.plan.equipment_flows}  # type: ignore[union-attr]
+    assert flows == {("QB", "R1"): 2, ("QB", "R2"): 1}
+    assert without.objective["units_changed"] == 3
+    assert without.verification.units_changed == 3  # type: ignore[union-attr]
+    pinned = Deployment({("QB", "R1"): 2}, pinned=frozenset({("QB", "R1")}))
+    kept = solved(APCS, backend, deployment=pinned).plan.equipment_flows  # type: ignore[union-attr]
+    assert {(e.equipment_id, e.requirement_id): e.items for e in kept}[("QB", "R1")] == 2
