@@ -375,3 +375,10 @@ def test_cli_whatif_several_variants_and_bad_changes(tmp_path: Path) -> None:
     run = CliRunner().invoke(app, ["whatif", str(folder), str(tmp_path / "bad.yaml")])
     assert run.exit_code == 2
     assert "row 1, column 'withdraw_pledge': unknown pledge 'XYZ'" in run.output
+
+
+def test_a_state_code_with_swapped_letters_gets_a_suggestion() -> None:
+    sc = read_scenario(DATASETS / "un_2025")
+    with pytest.raises(ScenarioError) as caught:
+        apply_changes(sc, [{"withdraw_state": "BDG"}])
+    assert caught.value.problems[0].message == "unknown state 'BDG'; did you mean 'BGD'?"
