@@ -70,26 +70,23 @@ def _run(db: Database, job_id: str) -> None:
     last = 0.0
     started = time.monotonic()
 
-    def report(progress: Progress) -> None:
+    def store(figures: dict[str, Any], final: bool) -> None:
+        # At most every PROGRESS_EVERY_S, but always at a level's (or the sweep's) end.
         nonlocal last
         now = time.monotonic()
-        if not progress.level_done and now - last < PROGRESS_EVERY_S:
+        if not final and now - last < PROGRESS_EVERY_S:
             return
         last = now
-        with db.session() as session:
-            session.execute(_running(job_id).values(progress=progress.to_dict()))
-
-    def count(done: int, total: int) -> None:
-        nonlocal last
-        now = time.monotonic()
-        if done < total and now - last < PROGRESS_EVERY_S:
-            return
-        last = now
-        figures = {"level": kind, "level_number": 1, "levels": 1, "done": done,
-                   "total": total, "elapsed_s": round(now - started, 3),
-                   "level_done": done == total}
         with db.session() as session:
             session.execute(_running(job_id).values(progress=figures))
+
+    def report(progress: Progress) -> None:
+        store(progress.to_dict(), progress.level_done)
+
+    def count(done: int, total: int) -> None:
+        store({"level": kind, "level_number": 1, "levels": 1, "done": done, "total": total,
+               "elapsed_s": round(time.monotonic() - started, 3), "level_done": done == total},
+              done == total)
 
     try:
         # Stored documents were validated on the way in; validating again is cheap (tens of
