@@ -81,13 +81,15 @@ def save_chart(chart: str, data: pd.DataFrame, path: Path | None, **options: Any
     matplotlib loses nothing."""
     if path is None:
         return
+    from . import plots
+
     try:
-        from . import plots
-    except ImportError as err:
-        errors.print(f"[bold red]{err}[/]")
-        raise typer.Exit(2) from None
-    try:
+        # matplotlib is imported when the first figure is made: its absence shows up here.
         plots.save_png(getattr(plots, chart)(data, **options), path)
+    except ImportError as err:
+        # No markup: rich would take "[plot]" in the message for a style and drop it.
+        errors.print(str(err), style="bold red", soft_wrap=True, markup=False)
+        raise typer.Exit(2) from None
     except OSError as err:
         errors.print(f"[bold red]could not write {path}: {err}[/]")
         raise typer.Exit(2) from None

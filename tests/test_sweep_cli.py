@@ -88,3 +88,16 @@ def test_an_unreachable_dask_scheduler_is_exit_2() -> None:
     run = _run("budget", str(SMALL), "--scales", "1", "--dask", "tcp://127.0.0.1:9")
     assert run.exit_code == 2
     assert "cannot reach the Dask scheduler" in run.output  # type: ignore[attr-defined]
+
+
+def test_a_chart_without_matplotlib_is_exit_2(tmp_path: Path, monkeypatch) -> None:
+    import sys
+
+    # None in sys.modules makes `import matplotlib...` raise ImportError, as when not installed.
+    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    chart = tmp_path / "c.png"
+    run = CliRunner().invoke(app, ["solve", str(SMALL), "--plot", str(chart)])
+    assert run.exit_code == 2, run.output
+    assert "pledge-allocator[plot]" in run.output and not chart.exists()
