@@ -5,20 +5,25 @@
     >>> result.status, result.objective
 """
 
-from .backends import available_backends
-from .deployment import Deployment
-from .errors import AllocatorError, BackendUnavailableError, ScenarioError, VerificationError
-from .explain import Explanation
-from .plan import Assignment, EquipmentFlow, FundingFlow, Plan
-from .progress import Progress
-from .result import AllocationResult
-from .scenario import Scenario
-from .scenario.readers import read_scenario
-from .scenario.writers import write_scenario
-from .solve import solve
-from .status import SolveStatus
-from .verify import VerificationReport, verify_plan
-from .whatif import apply_changes, assignment_changes, compare, read_changes
+from allocator.backends import available_backends
+from allocator.errors import (
+    AllocatorError,
+    BackendUnavailableError,
+    ScenarioError,
+    VerificationError,
+)
+from allocator.insight.explain import Explanation
+from allocator.insight.whatif import apply_changes, assignment_changes, compare, read_changes
+from allocator.plan.deployment import Deployment
+from allocator.plan.plan import Assignment, EquipmentFlow, FundingFlow, Plan
+from allocator.progress import Progress
+from allocator.result.result import AllocationResult
+from allocator.scenario import Scenario
+from allocator.scenario.readers import read_scenario
+from allocator.scenario.writers import write_scenario
+from allocator.solve import solve
+from allocator.status import SolveStatus
+from allocator.verify.verifier import VerificationReport, verify_plan
 
 __all__ = [
     "AllocationResult",

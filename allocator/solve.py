@@ -15,21 +15,21 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from .backends import DEFAULT_BACKEND, canonical_name, get_backend
-from .backends.base import Backend, LevelOutcome
-from .deployment import Deployment
-from .errors import VerificationError
-from .funding import route_funding
-from .model.formulation import Formulation, build_formulation
-from .model.linear import LinearModel, Row, tighten_slacks
-from .model.problem import CENTS_PER_USD, compile_problem
-from .model.warm import values_from_plan
-from .plan import Assignment, EquipmentFlow, FundingFlow, Plan
-from .progress import ProgressCallback, Reporter
-from .result import AllocationResult, LevelResult
-from .scenario.model import Scenario
-from .status import SolveStatus
-from .verify import verify_plan
+from allocator.backends import DEFAULT_BACKEND, canonical_name, get_backend
+from allocator.backends.base import Backend, LevelOutcome
+from allocator.errors import VerificationError
+from allocator.model.formulation import Formulation, build_formulation
+from allocator.model.linear import LinearModel, Row, tighten_slacks
+from allocator.model.problem import CENTS_PER_USD, compile_problem
+from allocator.model.warm import values_from_plan
+from allocator.plan.deployment import Deployment
+from allocator.plan.funding import route_funding
+from allocator.plan.plan import Assignment, EquipmentFlow, FundingFlow, Plan
+from allocator.progress import ProgressCallback, Reporter
+from allocator.result.result import AllocationResult, LevelResult
+from allocator.scenario.scenario import Scenario
+from allocator.status import SolveStatus
+from allocator.verify.verifier import verify_plan
 
 LEVEL_NAMES = {"shortfall": "weighted_shortfall", "soft_goals": "soft_goal_slack",
                "preference": "preference_penalty", "cost": "cost_usd",
@@ -59,13 +59,13 @@ def solve(
     conflict and the least relaxation (CP-SAT, within what is left of the time limit, and at
     least 10 s). ``deployment`` re-plans from a current deployment: pinned and forbidden
     pairs hold, and a level ``units_changed`` right after the shortfall keeps the plan as close
-    to it as filling allows (see ``allocator.deployment``). ``warm_start``, a plan (or a result
+    to it as filling allows (see ``allocator.plan.deployment``). ``warm_start``, a plan (or a result
     with one) of a similar scenario, is given to the solver as a hint for the first level
     (``allocator.model.warm``); it changes how fast a plan is found, never which plans count.
     """
     started = time.perf_counter()
     if not isinstance(scenario, Scenario):
-        from .scenario.readers import read_scenario
+        from allocator.scenario.readers import read_scenario
 
         scenario = read_scenario(Path(scenario))
     else:
@@ -127,7 +127,7 @@ def solve(
         result.plan = _plan_from_values(formulation, values)
         _verify_into(result, formulation, values, deployment)
     if diagnose and result.status is SolveStatus.INFEASIBLE:
-        from .diagnose import diagnose as find_conflict
+        from allocator.insight.diagnose import diagnose as find_conflict
 
         result.diagnosis = find_conflict(scenario, max(10.0, deadline - time.perf_counter()))
     result.runtime_s = time.perf_counter() - started

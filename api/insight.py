@@ -19,9 +19,9 @@ from typing import Any
 import pandas as pd
 
 from allocator import AllocationResult, Scenario
+from allocator.insight.whatif import apply_changes, assignment_changes, compare
 from allocator.sweeps import Reliability, budget_sensitivity, monte_carlo, n_minus_1, summarise
 from allocator.sweeps.reliability import pledge_reliability
-from allocator.whatif import apply_changes, assignment_changes, compare
 
 KINDS = ("whatif", "n-1", "budget", "monte-carlo")
 Progress = Callable[[int, int], None]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write benchmark families as CSV folders: ``datasets/families/<size>/``.
 
-The scenarios come from ``allocator.bench.families.generate_family``; this script only chooses
+The scenarios come from ``allocator.generators.families.generate_family``; this script only chooses
 sizes, seed and output folder, so the files and the library can never disagree. Reruns write
 byte-identical files, and ``expected.json`` (or any README) already in a folder is kept.
 
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a plain script, without installing the package
     sys.path.insert(0, str(ROOT))
 
-from allocator.bench.families import SIZES, write_family  # noqa: E402
+from allocator.generators.families import SIZES, write_family  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from allocator import AllocationResult, Scenario, solve
-from allocator.verify import verify_plan
+from allocator.verify.verifier import verify_plan
 
 STATES = [
     {"code": "AAA", "languages": "en"},

@@ -59,7 +59,7 @@ FAMILIES = DATASETS / "families"
 
 
 def test_committed_small_family_is_what_the_generator_writes() -> None:
-    from allocator.bench.families import generate_family
+    from allocator.generators.families import generate_family
 
     committed = read_scenario(FAMILIES / "small")
     assert committed == generate_family("small", 0).revalidated()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from allocator import Scenario, read_scenario
-from allocator.diagnose import Diagnosis, diagnose
+from allocator.insight.diagnose import Diagnosis, diagnose
 
 from .conftest import DATASETS
 from .helpers import mission, pledge, req, scenario, solved

@@ -12,7 +12,7 @@ import pytest
 from matplotlib.axes import Axes
 
 from allocator import read_scenario, solve
-from allocator.plots import (
+from allocator.plotting.charts import (
     cost_vs_budget,
     coverage_by_mission,
     coverage_distribution,

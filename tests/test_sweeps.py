@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from allocator import read_scenario, solve
+from allocator.insight.whatif import apply_changes
 from allocator.sweeps import n_minus_1
-from allocator.whatif import apply_changes
 
 from .conftest import DATASETS
 from .helpers import mission, pledge, req, scenario

@@ -1,5 +1,5 @@
-"""What-if changes (allocator.whatif): each change kind, located errors, and deltas that equal
-those of separate solves of the same scenarios."""
+"""What-if changes (allocator.insight.whatif): each change kind, located errors, and deltas
+that equal those of separate solves of the same scenarios."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from allocator import AllocationResult, ScenarioError, read_scenario, write_scenario
 from allocator.cli import app
-from allocator.whatif import apply_changes, assignment_changes, compare, read_changes
+from allocator.insight.whatif import apply_changes, assignment_changes, compare, read_changes
 
 from .conftest import DATASETS
 from .helpers import mission, pledge, req, scenario, solved

@@ -9,8 +9,8 @@ from __future__ import annotations
 import importlib
 from functools import cache
 
-from ..errors import BackendUnavailableError
-from .base import Backend
+from allocator.backends.base import Backend
+from allocator.errors import BackendUnavailableError
 
 DEFAULT_BACKEND = "cpsat"
 

@@ -6,8 +6,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..model.linear import LinearModel, Row
-from ..status import SolveStatus
+from allocator.model.linear import LinearModel, Row
+from allocator.status import SolveStatus
 
 
 def money_scale(model: LinearModel) -> float:

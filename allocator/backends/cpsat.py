@@ -9,9 +9,9 @@ from typing import ClassVar
 
 from ortools.sat.python import cp_model
 
-from ..model.linear import LinearModel, Row
-from ..status import SolveStatus
-from .base import Backend, LevelOutcome
+from allocator.backends.base import Backend, LevelOutcome
+from allocator.model.linear import LinearModel, Row
+from allocator.status import SolveStatus
 
 _STATUS = {
     cp_model.OPTIMAL: SolveStatus.OPTIMAL,

@@ -11,9 +11,7 @@ import time
 
 from ortools.math_opt.python import mathopt
 
-from ..model.linear import LinearModel, Row
-from ..status import SolveStatus
-from .base import (
+from allocator.backends.base import (
     Backend,
     LevelOutcome,
     float_row,
@@ -23,6 +21,8 @@ from .base import (
     unscale,
     var_bounds,
 )
+from allocator.model.linear import LinearModel, Row
+from allocator.status import SolveStatus
 
 _REASON = {
     mathopt.TerminationReason.OPTIMAL: SolveStatus.OPTIMAL,

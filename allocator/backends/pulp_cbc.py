@@ -7,9 +7,7 @@ import time
 
 import pulp
 
-from ..model.linear import LinearModel, Row
-from ..status import SolveStatus
-from .base import (
+from allocator.backends.base import (
     Backend,
     LevelOutcome,
     float_row,
@@ -19,6 +17,8 @@ from .base import (
     unscale,
     var_bounds,
 )
+from allocator.model.linear import LinearModel, Row
+from allocator.status import SolveStatus
 
 _SOL_STATUS = {
     pulp.LpSolutionOptimal: SolveStatus.OPTIMAL,
@@ -74,7 +74,8 @@ class CbcBackend(Backend):
         solver = pulp.PULP_CBC_CMD(
             msg=self.log, timeLimit=max(time_limit_s, 1.0), gapRel=0.0, gapAbs=0.5 * scale,
             # One thread is CBC's default; asking for it with "-threads 1" starts CBC's thread
-            # pool, which was seen to deadlock until the time limit (bench/gap_pulp.py).
+            # pool, which was seen to deadlock until the time limit
+            # (allocator/bench/baselines/pulp.py).
             threads=self.threads if self.threads and self.threads > 1 else None,
             warmStart=hint is not None,
             # CBC 2.10.3's preprocessing wrongly fixes variables on some of these models and

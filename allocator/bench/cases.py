@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..scenario.model import Scenario
-from .gap import GapInstance, generate, load_public, solve_exact_small
-from .gap_scenario import gap_scenario
+from allocator.bench.gap import GapInstance, generate, load_public, solve_exact_small
+from allocator.bench.gap_scenario import gap_scenario
+from allocator.scenario.scenario import Scenario
 
 SUITES = ("smoke", "gap", "scale", "all")
 DATASETS = Path(__file__).resolve().parents[2] / "datasets"
@@ -113,7 +113,7 @@ def generated_gap_cases(time_limit_s: float = 30.0) -> list[BenchCase]:
 # ----- scenario datasets and families ------------------------------------------------------
 def _expected(folder: Path) -> tuple[Reference, dict[str, int] | None]:
     doc = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
-    from ..scenario.readers import read_scenario
+    from allocator.scenario.readers import read_scenario
 
     order = read_scenario(folder).policy.objective
     values = tuple(float(doc["objective"][LEVEL_KEYS[level]]) for level in order)
@@ -123,7 +123,7 @@ def _expected(folder: Path) -> tuple[Reference, dict[str, int] | None]:
 
 
 def _dataset_case(name: str, folder: Path, time_limit_s: float) -> BenchCase:
-    from ..scenario.readers import read_scenario
+    from allocator.scenario.readers import read_scenario
 
     reference, model = _expected(folder)
     with open(folder / "unit_pledges.csv", encoding="utf-8") as rows:
@@ -140,7 +140,7 @@ SCALE_TARGETS = {"large": (30.0, 0.1), "xl": (120.0, 2.0)}
 
 
 def _family_case(size: str) -> BenchCase:
-    from .families import SIZES, generate_family
+    from allocator.generators.families import SIZES, generate_family
 
     limit, target = SCALE_TARGETS[size]
     return BenchCase(name=size, group="scale", size=f"{SIZES[size].unit_pledges} pledges",

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..result import AllocationResult
-from ..scenario.model import Scenario
-from .gap import GapInstance
+from allocator.bench.gap import GapInstance
+from allocator.result.result import AllocationResult
+from allocator.scenario.scenario import Scenario
 
 STATE = "GAP"  # every job comes from one placeholder contributor; no share limits apply
 CAPABILITY = "GAP_JOB"

@@ -23,11 +23,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import VerificationError
-from ..result import AllocationResult
-from ..solve import solve
-from .cases import LEVEL_KEYS, BenchCase, Reference
-from .gap_scenario import gap_value
+from allocator.bench.cases import LEVEL_KEYS, BenchCase, Reference
+from allocator.bench.gap_scenario import gap_value
+from allocator.errors import VerificationError
+from allocator.result.result import AllocationResult
+from allocator.solve import solve
 
 OK, WRONG, OVER_TARGET, NO_REFERENCE = "ok", "WRONG", "over target", "no reference"
 
@@ -239,7 +239,7 @@ def _cpu_name() -> str:
 # ----- writing ------------------------------------------------------------------------------
 def write_report(report: Report, out_dir: Path) -> tuple[Path, Path]:
     """``bench-<suite>.csv`` and ``.json`` in ``out_dir``, each written whole or not at all."""
-    from ..exports import write_text_atomic
+    from allocator.result.exports import write_text_atomic
 
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = [asdict(row) for row in report.rows]

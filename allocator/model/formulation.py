@@ -17,10 +17,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
-from ..deployment import Deployment
-from ..errors import Problem, ScenarioError
-from .linear import LinearModel
-from .problem import ProblemData
+from allocator.errors import Problem, ScenarioError
+from allocator.model.linear import LinearModel
+from allocator.model.problem import ProblemData
+from allocator.plan.deployment import Deployment
 
 
 @dataclass

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from ..scenario.catalogue import STANDARD_CAPABILITIES
-from ..scenario.model import Scenario
-from ..scenario.schema import Mission, Readiness, Requirement, UnitPledge
+from allocator.scenario.catalogue import STANDARD_CAPABILITIES
+from allocator.scenario.scenario import Scenario
+from allocator.scenario.schema import Mission, Readiness, Requirement, UnitPledge
 
 CENTS_PER_USD = 100
 """Inputs are whole cents (the schema rejects fractions of a cent)."""

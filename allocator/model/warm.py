@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from ..plan import Plan
-from .formulation import Formulation
-from .linear import LinearModel, tighten_slacks
+from allocator.model.formulation import Formulation
+from allocator.model.linear import LinearModel, tighten_slacks
+from allocator.plan.plan import Plan
 
 
 def _clip(model: LinearModel, var: int, value: int) -> int:

@@ -1,7 +1,7 @@
 """The data contract: validated scenario tables and the readers that load them."""
 
-from .model import Scenario
-from .schema import (
+from allocator.scenario.scenario import Scenario
+from allocator.scenario.schema import (
     Capability,
     EquipmentPledge,
     FundingPledge,

@@ -6,7 +6,7 @@ nor offered by any pledge is almost always a typo ("INF_BTN"), so the validator 
 
 from __future__ import annotations
 
-from .schema import Capability
+from allocator.scenario.schema import Capability
 
 STANDARD_CAPABILITIES: tuple[Capability, ...] = (
     Capability(capability="INF_BN", description="Infantry battalion", default_personnel=850),

@@ -36,9 +36,9 @@ import openpyxl
 import yaml
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ..errors import Problem, ScenarioError
-from .model import Scenario
-from .schema import TABLE_ROWS, all_columns, required_columns
+from allocator.errors import Problem, ScenarioError
+from allocator.scenario.scenario import Scenario
+from allocator.scenario.schema import TABLE_ROWS, all_columns, required_columns
 
 META_KEYS = ("name", "description", "period_months", "policy")
 SCENARIO_FILES = ("scenario.yaml", "scenario.yml")

@@ -13,10 +13,10 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-from ..errors import Problem, ScenarioError
-from .catalogue import STANDARD_CAPABILITIES
-from .model import Scenario
-from .schema import (
+from allocator.errors import Problem, ScenarioError
+from allocator.scenario.catalogue import STANDARD_CAPABILITIES
+from allocator.scenario.scenario import Scenario
+from allocator.scenario.schema import (
     ID_COLUMN,
     REQUIRED_TABLES,
     TABLE_ROWS,

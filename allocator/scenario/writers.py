@@ -25,9 +25,9 @@ from typing import Any
 import openpyxl
 import yaml
 
-from .model import Scenario
-from .readers import SCENARIO_FILES, SCENARIO_SHEET
-from .schema import TABLE_ROWS, all_columns
+from allocator.scenario.readers import SCENARIO_FILES, SCENARIO_SHEET
+from allocator.scenario.scenario import Scenario
+from allocator.scenario.schema import TABLE_ROWS, all_columns
 
 
 def write_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> Path:

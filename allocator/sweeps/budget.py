@@ -13,10 +13,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..result import AllocationResult
-from ..scenario.model import Scenario
-from ..whatif import apply_changes
-from .runner import pool_of
+from allocator.insight.whatif import apply_changes
+from allocator.result.result import AllocationResult
+from allocator.scenario.scenario import Scenario
+from allocator.sweeps.runner import pool_of
 
 COLUMNS = ["scale", "mission_id", "budget_usd", "spent_usd", "funding_usd", "units_asked",
            "units_filled", "coverage", "status", "weighted_shortfall", "cost_usd"]
@@ -25,7 +25,7 @@ DEFAULT_SCALES = tuple(round(0.5 + 0.1 * k, 1) for k in range(11))
 
 def _rows_at(scenario: Scenario, scale: float, backend: str, time_limit: float | None
              ) -> list[dict[str, Any]]:
-    from ..solve import solve
+    from allocator.solve import solve
 
     scaled = apply_changes(scenario, [{"scale_budgets": {"factor": str(scale)}}])
     result = solve(scaled, backend=backend, time_limit=time_limit, diagnose=False)

@@ -15,11 +15,11 @@ from concurrent.futures import Executor
 import numpy as np
 import pandas as pd
 
-from ..coverage import CoverageModel
-from ..result import AllocationResult
-from ..scenario.model import Scenario
-from .reliability import Reliability, pledge_reliability
-from .runner import Question, answer
+from allocator.result.result import AllocationResult
+from allocator.scenario.scenario import Scenario
+from allocator.sweeps.coverage import CoverageModel
+from allocator.sweeps.reliability import Reliability, pledge_reliability
+from allocator.sweeps.runner import Question, answer
 
 COLUMNS = ["draw", "mission_id", "units_asked", "units_filled", "coverage", "status",
            "weighted_shortfall", "withdrawn", "delayed"]

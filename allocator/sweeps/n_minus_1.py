@@ -20,10 +20,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..coverage import CoverageModel
-from ..result import AllocationResult
-from ..scenario.model import Scenario
-from .runner import Question, answer
+from allocator.result.result import AllocationResult
+from allocator.scenario.scenario import Scenario
+from allocator.sweeps.coverage import CoverageModel
+from allocator.sweeps.runner import Question, answer
 
 COLUMNS = ["withdrawn", "kind", "state", "used_in_base", "solved", "status",
            "weighted_shortfall", "d_weighted_shortfall", "units_filled", "d_units_filled",

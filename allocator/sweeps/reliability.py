@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..errors import Problem, ScenarioError
-from ..scenario.model import Scenario
+from allocator.errors import Problem, ScenarioError
+from allocator.scenario.scenario import Scenario
 
 TABLE = "reliability"
 FIGURES = ("withdraw_probability", "delay_probability", "delay_days")

@@ -17,8 +17,8 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_complet
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from ..coverage import CoverageModel, CoverageOutcome
-from ..scenario.model import Scenario
+from allocator.scenario.scenario import Scenario
+from allocator.sweeps.coverage import CoverageModel, CoverageOutcome
 
 CHUNKS_PER_WORKER = 4
 """Enough chunks that a worker finishing early picks up another; few enough that shipping

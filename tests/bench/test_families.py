@@ -14,9 +14,9 @@ import time
 import pytest
 
 from allocator import read_scenario, solve
-from allocator.bench.families import SIZES, generate_family, write_family
+from allocator.generators.families import SIZES, generate_family, write_family
 from allocator.model.problem import compile_problem, excluded_states
-from allocator.scenario.model import Scenario
+from allocator.scenario.scenario import Scenario
 
 from ..conftest import DATASETS
 

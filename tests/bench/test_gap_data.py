@@ -15,6 +15,8 @@ from types import ModuleType
 
 import pytest
 
+from allocator.bench.baselines import cpsat as gap_cpsat
+from allocator.bench.baselines import pulp as gap_pulp
 from allocator.bench.gap import (
     GAP_MAX_OPTIMA,
     MIN_BEST_KNOWN,
@@ -29,7 +31,6 @@ from allocator.bench.gap import (
     read_orlib,
     solve_exact_small,
 )
-from bench import gap_cpsat, gap_pulp
 
 # Two instances: 2 agents x 3 jobs, then 1 agent x 2 jobs (m n, c rows, a rows, b).
 TWO_INSTANCES = """2

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from allocator.bench import cli as bench_cli
+from allocator.cli import bench as bench_cli
 from allocator.bench.cases import BenchCase, Reference, Suite, build_suite, generated_gap_cases
 from allocator.bench.gap import generate, solve_exact_small
 from allocator.bench.gap_scenario import gap_scenario, gap_value

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from allocator import ScenarioError, read_scenario
-from allocator.deployment import Deployment
-from allocator.plan import Plan
+from allocator.plan.deployment import Deployment
+from allocator.plan.plan import Plan
 
 from ..conftest import DATASETS
 from ..helpers import mission, pledge, req, scenario, solved, units_of

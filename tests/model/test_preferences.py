@@ -10,7 +10,7 @@ import itertools
 import pytest
 
 from allocator import ScenarioError, SolveStatus
-from allocator.verify import verify_plan
+from allocator.verify.verifier import verify_plan
 
 from ..helpers import mission, pledge, req, scenario, solved, units_of
 

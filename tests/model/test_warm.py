@@ -4,10 +4,10 @@ scenario it came from, follows the variant's pairs and bounds, and never changes
 from __future__ import annotations
 
 from allocator import read_scenario
+from allocator.insight.whatif import apply_changes
 from allocator.model.formulation import build_formulation
 from allocator.model.problem import compile_problem
 from allocator.model.warm import values_from_plan
-from allocator.whatif import apply_changes
 
 from ..conftest import DATASETS
 from ..helpers import solved

@@ -14,8 +14,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from allocator.scenario.model import Scenario
 from allocator.scenario.readers import read_scenario
+from allocator.scenario.scenario import Scenario
 from allocator.scenario.schema import Readiness
 
 Grid = dict[str, list[list[Any]]]

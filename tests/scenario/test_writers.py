@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from allocator.scenario.model import Scenario
 from allocator.scenario.readers import read_scenario
+from allocator.scenario.scenario import Scenario
 from allocator.scenario.writers import write_scenario
 
 from .test_readers import GRID, records

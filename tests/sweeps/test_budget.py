@@ -18,9 +18,9 @@ from __future__ import annotations
 import pytest
 
 from allocator import read_scenario, solve
+from allocator.insight.whatif import apply_changes
 from allocator.sweeps import budget_sensitivity
 from allocator.sweeps.budget import COLUMNS
-from allocator.whatif import apply_changes
 
 from ..conftest import DATASETS
 from ..helpers import mission, pledge, req, scenario

@@ -1,6 +1,6 @@
 """CoverageModel: each answer equals a separate ``allocator.solve`` of the changed scenario.
 
-The reference never goes through ``allocator.coverage``: a withdrawal is
+The reference never goes through ``allocator.sweeps.coverage``: a withdrawal is
 ``apply_changes(..., withdraw_pledge)``, a delay is the pledge edited by hand (deploy or
 available days + d), and coverage is the only objective through ``set_policy``. Weights are
 the default priority weights: 1 -> 16, 2 -> 8, 3 -> 4, 5 -> 1.
@@ -15,10 +15,10 @@ from functools import cache
 import pytest
 
 from allocator import SolveStatus, read_scenario, solve
-from allocator.coverage import CoverageModel, CoverageOutcome
-from allocator.scenario.model import Scenario
+from allocator.insight.whatif import apply_changes
+from allocator.scenario.scenario import Scenario
 from allocator.sweeps import n_minus_1
-from allocator.whatif import apply_changes
+from allocator.sweeps.coverage import CoverageModel, CoverageOutcome
 
 from ..conftest import DATASETS
 from ..helpers import mission, pledge, req, scenario

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from allocator import read_scenario
-from allocator.scenario.model import Scenario
+from allocator.scenario.scenario import Scenario
 from allocator.sweeps import Reliability, monte_carlo, n_minus_1
 from allocator.sweeps.runner import dask_executor
 

@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from allocator import read_scenario
+from allocator.insight.whatif import compare
 from allocator.sweeps import Reliability, budget_sensitivity, monte_carlo, n_minus_1, summarise
-from allocator.whatif import compare
 
 from ..conftest import DATASETS
 from .conftest import Headers, error, wait_for_job

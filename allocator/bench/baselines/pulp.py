@@ -5,7 +5,7 @@ competent analyst would get without it. Pitfall handled here: when the time limi
 PuLP 3.x still reports ``LpStatus[prob.status] == "Optimal"``; only ``prob.sol_status == 1``
 means CBC proved optimality (2 = integer-feasible, not proven).
 
-    python bench/gap_pulp.py path/to/gapd.txt [max|min] [seconds]
+    python -m allocator.bench.baselines.pulp path/to/gapd.txt [max|min] [seconds]
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 if TYPE_CHECKING:
-    from .result import AllocationResult
+    from allocator.result.result import AllocationResult
 
 
 def write_text_atomic(path: Path, text: str) -> Path:

@@ -82,7 +82,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .model.problem import (
+from allocator.model.problem import (
     ProblemData,
     broken_rules,
     compile_problem,
@@ -90,10 +90,10 @@ from .model.problem import (
     offer_of,
     substitutes,
 )
-from .status import SolveStatus
+from allocator.status import SolveStatus
 
 if TYPE_CHECKING:
-    from .result import AllocationResult
+    from allocator.result.result import AllocationResult
 
 REQUIREMENT_COLUMNS = ["requirement_id", "mission_id", "capability", "priority", "shortfall",
                        "rank", "reason", "rule", "pledges", "used_by", "higher_priority",

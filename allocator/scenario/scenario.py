@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from .schema import (
+from allocator.scenario.schema import (
     TABLE_ROWS,
     Capability,
     EquipmentPledge,
@@ -61,7 +61,7 @@ class Scenario(BaseModel):
         ``sources`` names where each table came from and ``row_numbers`` gives the user-visible
         number of each row, so that every problem points at the cell to fix.
         """
-        from .validate import build_scenario
+        from allocator.scenario.validate import build_scenario
 
         return build_scenario(
             tables,
@@ -79,7 +79,7 @@ class Scenario(BaseModel):
         float budget or an unknown mission id; this turns it back into a checked scenario (or
         raises ScenarioError listing every problem).
         """
-        from .validate import build_scenario
+        from allocator.scenario.validate import build_scenario
 
         return build_scenario(
             {table: [row.model_dump() for row in getattr(self, table)] for table in TABLE_ROWS},

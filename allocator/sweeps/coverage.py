@@ -29,11 +29,11 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from .backends.cpsat import _STATUS
-from .model.formulation import Formulation, build_formulation
-from .model.problem import compile_problem, pledge_deploy_days
-from .scenario.model import Scenario
-from .status import SolveStatus
+from allocator.backends.cpsat import _STATUS
+from allocator.model.formulation import Formulation, build_formulation
+from allocator.model.problem import compile_problem, pledge_deploy_days
+from allocator.scenario.scenario import Scenario
+from allocator.status import SolveStatus
 
 # Measured on datasets/un_2025 (see the module docstring): one presolve pass without
 # probing or symmetry detection is enough for these models, whose presolve otherwise took

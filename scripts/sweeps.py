@@ -1,7 +1,7 @@
 """Speed of the sweeps on datasets/un_2025 (issue 5's targets), on this machine.
 
-    python bench/sweeps.py                       # everything below, about 15 minutes on 2 cores
-    python bench/sweeps.py --only n-1 --naive 10
+    python scripts/sweeps.py                       # everything below, about 15 minutes on 2 cores
+    python scripts/sweeps.py --only n-1 --naive 10
 
 - **n-1**: every pledge withdrawn once, with 1 and 2 local worker processes, from the scenario
   and from a solved base (as ``allocator sweep n-1`` does);
@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from allocator import read_scenario, solve
+from allocator.insight.whatif import apply_changes
 from allocator.sweeps import monte_carlo, n_minus_1
-from allocator.whatif import apply_changes
 
 T = TypeVar("T")
 UN_2025 = Path(__file__).resolve().parent.parent / "datasets" / "un_2025"

@@ -35,11 +35,11 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .deployment import Deployment
-from .errors import Problem, ScenarioError
-from .result import AllocationResult
-from .scenario.model import Scenario
-from .scenario.schema import TABLE_ROWS, Mission, Policy, Requirement
+from allocator.errors import Problem, ScenarioError
+from allocator.plan.deployment import Deployment
+from allocator.result.result import AllocationResult
+from allocator.scenario.scenario import Scenario
+from allocator.scenario.schema import TABLE_ROWS, Mission, Policy, Requirement
 
 Change = Mapping[str, Any]
 Tables = dict[str, list[dict[str, Any]]]
@@ -390,7 +390,7 @@ DELTA_COLUMNS = ("weighted_shortfall", "soft_goal_slack", "units_filled", "units
 def _solved(scenario: Scenario, backend: str, time_limit: float | None,
             deployment: Deployment | None = None,
             warm_start: AllocationResult | None = None) -> AllocationResult:
-    from .solve import solve
+    from allocator.solve import solve
 
     return solve(scenario, backend=backend, time_limit=time_limit, deployment=deployment,
                  warm_start=warm_start)
@@ -410,7 +410,7 @@ def compare(base: Scenario | AllocationResult, variants: Mapping[str, Variant], 
     ``assignment_changes``. Deltas are variant minus base; ``assignments_changed`` counts the
     (pledge, requirement) pairs whose units differ. Figures are None where there is no plan.
 
-    ``minimise_changes``: re-plan each variant from the base plan (``allocator.deployment``):
+    ``minimise_changes``: re-plan each variant from the base plan (``allocator.plan.deployment``):
     after filling as much as it can, a variant moves the fewest units, and only then optimises
     soft goals and cost. Without it, equally good plans may differ from the base in units that
     merely moved, which ``assignments_changed`` counts too.

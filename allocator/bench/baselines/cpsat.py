@@ -5,7 +5,7 @@ Binary x[i][j], exactly one agent per job, one knapsack row per agent, objective
 nothing from ``allocator`` on purpose: it is the yardstick the allocator is compared with, so it
 must not inherit the allocator's modelling choices (or its bugs).
 
-    python bench/gap_cpsat.py path/to/gap1.txt [max|min] [seconds]
+    python -m allocator.bench.baselines.cpsat path/to/gap1.txt [max|min] [seconds]
 """
 
 from __future__ import annotations

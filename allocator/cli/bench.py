@@ -10,11 +10,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..backends import backend_names, canonical_name, is_available
-from ..errors import BackendUnavailableError
-from .cases import SUITES, build_suite
-from .gap import default_gap_dir
-from .runner import WRONG, Report, run_cases, write_report
+from allocator.backends import backend_names, canonical_name, is_available
+from allocator.bench.cases import SUITES, build_suite
+from allocator.bench.gap import default_gap_dir
+from allocator.bench.runner import WRONG, Report, run_cases, write_report
+from allocator.errors import BackendUnavailableError
 
 
 def _seconds(value: float | None) -> str:
@@ -76,13 +76,9 @@ def run_bench(*, suite: str, backends: str, time_limit: float | None, gap_dir: P
         return 2
     baseline = None
     if compare_baseline:
-        from .baseline import Baselines, BaselineUnavailableError
+        from allocator.bench.baseline import Baselines
 
-        try:
-            baseline = Baselines(threads=threads)
-        except BaselineUnavailableError as err:
-            errors.print(f"[bold red]{err}[/]")
-            return 2
+        baseline = Baselines(threads=threads)
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=errors, transient=True) as bar:

@@ -16,7 +16,7 @@ from rich import box
 from rich.progress import Progress
 from rich.table import Table
 
-from .cli_common import (
+from allocator.cli.common import (
     BackendOpt,
     PathArg,
     TimeLimitOpt,
@@ -26,7 +26,7 @@ from .cli_common import (
     load_scenario,
     solve_or_exit,
 )
-from .errors import ScenarioError
+from allocator.errors import ScenarioError
 
 sweep_app = typer.Typer(no_args_is_help=True, help="Sweeps over many variants of a scenario.")
 
@@ -42,7 +42,7 @@ def _executor(dask: str | None, workers: int) -> Iterator[tuple[Executor | None,
     if dask is None:
         yield None, workers
         return
-    from .sweeps.runner import dask_executor
+    from allocator.sweeps.runner import dask_executor
 
     try:
         with dask_executor(dask) as (executor, threads):
@@ -66,7 +66,7 @@ def _bar(label: str) -> Iterator[Callable[[int, int], None]]:
 def _write(table: pd.DataFrame, out: Path | None, what: str) -> None:
     if out is None:
         return
-    from .exports import write_text_atomic
+    from allocator.result.exports import write_text_atomic
 
     try:
         write_text_atomic(out, table.to_csv(index=False))
@@ -77,11 +77,11 @@ def _write(table: pd.DataFrame, out: Path | None, what: str) -> None:
 
 
 def save_chart(chart: str, data: pd.DataFrame, path: Path | None, **options: Any) -> None:
-    """Save ``allocator.plots.<chart>(data)`` as PNG; the CSV is written before, so a missing
-    matplotlib loses nothing."""
+    """Save ``allocator.plotting.<chart>(data)`` as PNG; the CSV is written before, so a
+    missing matplotlib loses nothing."""
     if path is None:
         return
-    from . import plots
+    from allocator.plotting import charts as plots
 
     try:
         # matplotlib is imported when the first figure is made: its absence shows up here.
@@ -115,7 +115,7 @@ def sweep_n_minus_1(
         help="save a tornado chart of the most critical as PNG")] = None,
 ) -> None:
     """Withdraw each pledge (or state) in turn and rank them by the coverage lost."""
-    from .sweeps import n_minus_1
+    from allocator.sweeps import n_minus_1
 
     scenario = load_scenario(path)
     base = solve_or_exit(scenario, backend=backend, time_limit=time_limit)
@@ -170,7 +170,7 @@ def sweep_budget(
         help="save cost against budget and coverage against scale as PNG")] = None,
 ) -> None:
     """Scale every mission budget (50% to 150% by default) and solve each: coverage and cost."""
-    from .sweeps import budget_sensitivity
+    from allocator.sweeps import budget_sensitivity
 
     scenario = load_scenario(path)
     factors = _scales(scales)
@@ -221,7 +221,7 @@ def sweep_monte_carlo(
         help="save the coverage distribution per mission as PNG")] = None,
 ) -> None:
     """Withdraw and delay pledges at random; the distribution of each mission's coverage."""
-    from .sweeps import Reliability, monte_carlo, read_reliability, summarise
+    from allocator.sweeps import Reliability, monte_carlo, read_reliability, summarise
 
     scenario = load_scenario(path)
     try:

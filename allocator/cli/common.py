@@ -9,9 +9,9 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 
-from .errors import BackendUnavailableError, ScenarioError
-from .result import AllocationResult
-from .scenario.model import Scenario
+from allocator.errors import BackendUnavailableError, ScenarioError
+from allocator.result.result import AllocationResult
+from allocator.scenario.scenario import Scenario
 
 console = Console()
 errors = Console(stderr=True)
@@ -23,7 +23,7 @@ TimeLimitOpt = Annotated[float | None, typer.Option(
 
 
 def load_scenario(path: Path) -> Scenario:
-    from .scenario.readers import read_scenario
+    from allocator.scenario.readers import read_scenario
 
     try:
         return read_scenario(path)
@@ -42,7 +42,7 @@ def exit_with_problems(source: Path, err: ScenarioError, outcome: str) -> NoRetu
 
 def solve_or_exit(scenario: Scenario, **options: Any) -> AllocationResult:
     """``solve()``, turning an unusable backend or option into exit code 2."""
-    from .solve import solve
+    from allocator.solve import solve
 
     try:
         return solve(scenario, **options)

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .errors import Problem, ScenarioError
-from .plan import Plan
-from .scenario.model import Scenario
+from allocator.errors import Problem, ScenarioError
+from allocator.plan.plan import Plan
+from allocator.scenario.scenario import Scenario
 
 Pair = tuple[str, str]  # (pledge_id or equipment_id, requirement_id)
 

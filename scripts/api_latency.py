@@ -1,7 +1,7 @@
 """Latency of the service under polling: many clients asking ``GET /v1/jobs/{id}`` at once.
 
-    python bench/api_latency.py                      # starts its own service on loopback
-    python bench/api_latency.py --url http://127.0.0.1:8000 --token pa_...   # a planner's
+    python scripts/api_latency.py                      # starts its own service on loopback
+    python scripts/api_latency.py --url http://127.0.0.1:8000 --token pa_...   # a planner's
 
 Two measurements, each ``--clients`` concurrent clients sending ``--requests`` polls each, one
 after another: *idle* polls a finished job while nothing is solving; *busy* polls a job while

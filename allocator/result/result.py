@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .model.problem import transport_costs, unit_monthly_cost
-from .plan import Assignment, EquipmentFlow, FundingFlow, Plan
-from .scenario.model import Scenario
-from .status import SolveStatus
-from .verify import VerificationReport, verify_plan
+from allocator.model.problem import transport_costs, unit_monthly_cost
+from allocator.plan.plan import Assignment, EquipmentFlow, FundingFlow, Plan
+from allocator.scenario.scenario import Scenario
+from allocator.status import SolveStatus
+from allocator.verify.verifier import VerificationReport, verify_plan
 
 if TYPE_CHECKING:
-    from .diagnose import Diagnosis
-    from .explain import Explanation
+    from allocator.insight.diagnose import Diagnosis
+    from allocator.insight.explain import Explanation
 
 OBJECTIVE_KEYS = ("weighted_shortfall", "soft_goal_slack", "preference_penalty", "cost_usd")
 TABLES = ("assignments", "equipment_flows", "funding_flows", "requirements", "missions",
@@ -260,12 +260,13 @@ class AllocationResult:
 
     @cached_property
     def _explanation(self) -> Explanation:
-        from .explain import explain
+        from allocator.insight.explain import explain
 
         return explain(self)
 
     def explain(self) -> Explanation:
-        """Why each short line is short and each unused pledge unused (``allocator.explain``)."""
+        """Why each short line is short and each unused pledge unused (see
+        ``allocator.insight.explain``)."""
         return self._explanation
 
     # ----- text ---------------------------------------------------------------------------
@@ -337,7 +338,7 @@ class AllocationResult:
     def to_json(self, path: str | os.PathLike[str] | None = None, *, indent: int = 2) -> str:
         text = json.dumps(self.to_dict(), indent=indent)
         if path is not None:
-            from .exports import write_text_atomic
+            from allocator.result.exports import write_text_atomic
 
             write_text_atomic(Path(path), text)
         return text
@@ -370,7 +371,7 @@ class AllocationResult:
         if plan is not None:
             result.verification = verify_plan(scenario, plan)
         if doc.get("diagnosis"):
-            from .diagnose import Diagnosis
+            from allocator.insight.diagnose import Diagnosis
 
             result.diagnosis = Diagnosis.from_dict(doc["diagnosis"])
         return result
@@ -385,6 +386,6 @@ class AllocationResult:
 
     def export(self, path: str | os.PathLike[str]) -> Path:
         """Write the result: ``.json``, ``.xlsx``, or a directory of CSV files (any other)."""
-        from .exports import export_result
+        from allocator.result.exports import export_result
 
         return export_result(self, Path(path))

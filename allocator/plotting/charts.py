@@ -15,7 +15,7 @@ Each returns a ``matplotlib.figure.Figure`` built without pyplot: no GUI backend
 list of open figures, so charts are safe in the service and in worker processes, and are freed
 like any other object. ``save_png`` writes one to disk. Matplotlib is the optional ``plot``
 extra (``pip install 'pledge-allocator[plot]'``); it is imported only when a chart is drawn, so
-``import allocator.plots`` works without it.
+``import allocator.plotting.charts`` works without it.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .status import SolveStatus
+from allocator.status import SolveStatus
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

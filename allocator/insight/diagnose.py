@@ -28,15 +28,15 @@ from typing import Any
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from .backends.cpsat import CpSatBackend
-from .model.formulation import (
+from allocator.backends.cpsat import CpSatBackend
+from allocator.model.formulation import (
     Formulation,
     build_formulation,
     mission_cost_terms,
     personnel_terms,
 )
-from .model.linear import LinearModel, Row
-from .model.problem import (
+from allocator.model.linear import LinearModel, Row
+from allocator.model.problem import (
     CENTS_PER_USD,
     broken_rules,
     compile_problem,
@@ -44,7 +44,7 @@ from .model.problem import (
     offer_of,
     substitutes,
 )
-from .scenario.model import Scenario
+from allocator.scenario.scenario import Scenario
 
 # Row families a planner can relax, in the order conflicts are listed.
 RELAXABLE = ("mandatory", "must_deploy", "budget", "ceiling", "state_share")

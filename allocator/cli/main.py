@@ -14,8 +14,8 @@ import typer
 from rich import box
 from rich.table import Table
 
-from .backends import available_backends, backend_names, describe, is_available
-from .cli_common import (
+from allocator.backends import available_backends, backend_names, describe, is_available
+from allocator.cli.common import (
     BackendOpt,
     PathArg,
     TimeLimitOpt,
@@ -25,9 +25,9 @@ from .cli_common import (
     load_scenario,
     solve_or_exit,
 )
-from .errors import BackendUnavailableError, ScenarioError
-from .result import AllocationResult
-from .sweep_cli import save_chart, sweep_app
+from allocator.cli.sweep import save_chart, sweep_app
+from allocator.errors import BackendUnavailableError, ScenarioError
+from allocator.result.result import AllocationResult
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Match member states' pledges to UN peacekeeping mission requirements.")
@@ -122,7 +122,7 @@ def solve_command(
 
 def _print_explanation(result: AllocationResult, limit: int) -> None:
     """Both explanation tables, 80-column friendly (the full text is in --out)."""
-    from .explain import Explanation
+    from allocator.insight.explain import Explanation
 
     why: Explanation = result.explain()
     reqs = Table("line", "#", "reason", "rule", "why", title="Why each short line is "
@@ -182,7 +182,7 @@ def explain_command(
         raise typer.Exit(1)
     _print_explanation(result, limit)
     if out is not None:
-        from .exports import write_text_atomic
+        from allocator.result.exports import write_text_atomic
 
         why = result.explain()
         try:
@@ -204,7 +204,7 @@ def explain_command(
 
 def _variants(path: Path) -> dict[str, list]:
     """The named variants of a changes file; a plain list is one variant named after the file."""
-    from .whatif import read_changes
+    from allocator.insight.whatif import read_changes
 
     try:
         changes = read_changes(path)
@@ -244,7 +244,7 @@ def whatif_command(
     out: Annotated[Path | None, typer.Option(help="write the comparison as CSV")] = None,
 ) -> None:
     """Solve a scenario and its what-if variants and print what changes."""
-    from .whatif import assignment_changes, compare
+    from allocator.insight.whatif import assignment_changes, compare
 
     scenario = load_scenario(path)
     variants = _variants(changes)
@@ -290,7 +290,7 @@ def whatif_command(
                             str(m.before), str(m.after))
         console.print(listing)
     if out is not None:
-        from .exports import write_text_atomic
+        from allocator.result.exports import write_text_atomic
 
         try:
             write_text_atomic(out, table.to_csv(index=False))
@@ -314,12 +314,13 @@ def bench(
     only: Annotated[str | None, typer.Option(
         help="comma-separated name patterns, e.g. 'gap1-*,small'")] = None,
     compare_baseline: Annotated[bool, typer.Option(
-        help="also solve GAP instances with the plain models of bench/ and report the ratio")
+        help="also solve GAP instances with the plain peer models "
+        "(allocator.bench.baselines) and report the ratio")
     ] = False,
     threads: Annotated[int | None, typer.Option(help="solver threads")] = None,
 ) -> None:
     """Run a benchmark suite; exit 1 if any result is wrong (see the README)."""
-    from .bench.cli import run_bench
+    from allocator.cli.bench import run_bench
 
     raise typer.Exit(run_bench(suite=suite, backends=backends, time_limit=time_limit,
                                gap_dir=gap_dir, out=out, only=only,

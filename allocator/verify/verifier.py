@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from .deployment import Deployment
-from .plan import Plan
-from .scenario.catalogue import STANDARD_CAPABILITIES
-from .scenario.model import Scenario
+from allocator.plan.deployment import Deployment
+from allocator.plan.plan import Plan
+from allocator.scenario.catalogue import STANDARD_CAPABILITIES
+from allocator.scenario.scenario import Scenario
 
 _READINESS_RANK = {"L1": 1, "L2": 2, "L3": 3, "RDL": 4}
 
