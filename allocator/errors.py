@@ -6,8 +6,8 @@ from dataclasses import asdict, dataclass
 
 
 @dataclass(frozen=True)
-class Problem:
-    """One located defect in a scenario's input.
+class Defect:
+    """One located defect in a scenario's input (a file, a change list or an odds table).
 
     ``source`` is the file (or ``file[sheet]``) the row came from, ``row`` the spreadsheet row
     number (header = 1, first data row = 2) or the 1-based item number in a JSON/YAML list.
@@ -33,7 +33,12 @@ class Problem:
         return f"{self.where()}: {self.message}"
 
     def to_dict(self) -> dict[str, object]:
+        """The JSON form the service returns in a 422 (``problems``: a list of these)."""
         return asdict(self)
+
+
+Problem = Defect
+"""The former name of ``Defect``, kept so code written against it keeps working."""
 
 
 class AllocatorError(Exception):
@@ -43,7 +48,7 @@ class AllocatorError(Exception):
 class ScenarioError(AllocatorError, ValueError):
     """The scenario cannot be loaded; ``problems`` lists every defect found, not just the first."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Defect]):
         self.problems = list(problems)
         shown = "\n".join(f"  - {p}" for p in self.problems[:50])
         more = len(self.problems) - 50

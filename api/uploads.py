@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from allocator import Scenario, read_scenario
-from allocator.errors import Problem, ScenarioError
+from allocator.errors import Defect, ScenarioError
 
 from .errors import ApiError
 from .settings import Settings
@@ -36,7 +36,7 @@ def scenario_from_upload(filename: str | None, data: bytes, settings: Settings) 
     name = safe_name(filename, "scenario")
     suffix = Path(name).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
-        raise ScenarioError([Problem(
+        raise ScenarioError([Defect(
             table="upload", source=name,
             message=f"cannot read a {suffix or 'file without an extension'}: upload an .xlsx "
                     "workbook, a .zip of the CSV folder, or a .json/.yaml document")])
@@ -53,7 +53,7 @@ def scenario_from_upload(filename: str | None, data: bytes, settings: Settings) 
 def scenario_from_document(document: Any, settings: Settings) -> Scenario:
     """A scenario sent as a JSON body: the same document form as a .json file."""
     if not isinstance(document, dict):
-        raise ScenarioError([Problem(
+        raise ScenarioError([Defect(
             table="scenario", source="request body",
             message="the body must be a JSON object with one key per table (missions, "
                     "requirements, unit_pledges, ...) plus optional name and policy")])

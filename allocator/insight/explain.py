@@ -145,6 +145,14 @@ class Explanation:
 
         return {"requirements": records(self.requirements), "pledges": records(self.pledges)}
 
+    @classmethod
+    def from_dict(cls, doc: dict[str, list[dict[str, Any]]]) -> Explanation:
+        """Read back ``to_dict``'s form (a result JSON's ``explanations``), money as Decimal."""
+        requirements = pd.DataFrame(doc.get("requirements", []), columns=REQUIREMENT_COLUMNS)
+        requirements["extra_usd"] = [None if v is None else Decimal(str(v))
+                                     for v in requirements["extra_usd"]]
+        return cls(requirements, pd.DataFrame(doc.get("pledges", []), columns=PLEDGE_COLUMNS))
+
 
 def explain(result: AllocationResult) -> Explanation:
     """Explain a result's short lines and unused pledges; empty tables when it has no plan."""

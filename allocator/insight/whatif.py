@@ -15,7 +15,7 @@ the scenario the previous ones left::
     - edit_mission: {mission_id: M, women_target: 0.2}
     - set_policy: {reimbursement_rate_usd: 1500, objective: [shortfall, cost]}
 
-``apply_changes`` never touches the base; a bad change is reported as a ``Problem`` in table
+``apply_changes`` never touches the base; a bad change is reported as a ``Defect`` in table
 ``changes`` at its 1-based number, column = its key, and every bad change is reported at once.
 ``compare`` solves the base and each variant with ``allocator.solve`` and tabulates the deltas,
 reading only the results' own tables, so its figures are exactly those of separate solves.
@@ -35,7 +35,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from allocator.errors import Problem, ScenarioError
+from allocator.errors import Defect, ScenarioError
 from allocator.plan.deployment import Deployment
 from allocator.result.result import AllocationResult
 from allocator.scenario.scenario import Scenario
@@ -282,21 +282,21 @@ def apply_changes(base: Scenario, changes: Sequence[Change], *,
     change applies, every problem the scenario's own validation finds in the result.
     """
     if isinstance(changes, Mapping | str) or not isinstance(changes, Sequence):
-        raise ScenarioError([Problem("changes", "expected a list of changes, each a one-key "
+        raise ScenarioError([Defect("changes", "expected a list of changes, each a one-key "
                                      f"mapping such as {{withdraw_pledge: ID}}; got {changes!r}",
                                      source=source)])
     draft = _Draft(base)
-    problems: list[Problem] = []
+    problems: list[Defect] = []
     for number, change in enumerate(changes, start=1):
         if not isinstance(change, Mapping) or len(change) != 1:
-            problems.append(Problem("changes", "each change is a mapping with one key, one of "
+            problems.append(Defect("changes", "each change is a mapping with one key, one of "
                                     f"{', '.join(CHANGE_KINDS)}; got {change!r}", number,
                                     source=source))
             continue
         ((key, value),) = change.items()
         if key not in CHANGE_KINDS:
             hint = difflib.get_close_matches(str(key), CHANGE_KINDS, n=1)
-            problems.append(Problem("changes", f"unknown change {key!r}; " + (
+            problems.append(Defect("changes", f"unknown change {key!r}; " + (
                 f"did you mean {hint[0]!r}?" if hint else
                 f"expected one of {', '.join(CHANGE_KINDS)}"), number, str(key), source))
             continue
@@ -304,7 +304,7 @@ def apply_changes(base: Scenario, changes: Sequence[Change], *,
             # Later changes see earlier ones, so a new mission can get new requirements.
             CHANGE_KINDS[key](draft, value)
         except _Bad as bad:
-            problems += [Problem("changes", m, number, key, source) for m in bad.messages]
+            problems += [Defect("changes", m, number, key, source) for m in bad.messages]
     if problems:
         raise ScenarioError(problems)
     return Scenario.from_tables(draft.tables, name=base.name, description=base.description,
@@ -318,13 +318,13 @@ def read_changes(path: str | os.PathLike[str]) -> list[Change] | dict[str, list[
         text = path.read_text(encoding="utf-8")
         doc = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as err:
-        raise ScenarioError([Problem("changes", f"cannot read the changes: {err}",
+        raise ScenarioError([Defect("changes", f"cannot read the changes: {err}",
                                      source=str(path))]) from None
     if isinstance(doc, list):
         return doc
     if isinstance(doc, Mapping) and doc and all(isinstance(v, list) for v in doc.values()):
         return {str(name): changes for name, changes in doc.items()}
-    raise ScenarioError([Problem("changes", "expected a list of changes, or a mapping of "
+    raise ScenarioError([Defect("changes", "expected a list of changes, or a mapping of "
                                  "variant names to lists of changes", source=str(path))])
 
 
@@ -424,7 +424,7 @@ def compare(base: Scenario | AllocationResult, variants: Mapping[str, Variant], 
     """
     base_scenario = base.scenario if isinstance(base, AllocationResult) else base
     scenarios: dict[str, Scenario | AllocationResult] = {}
-    problems: list[Problem] = []
+    problems: list[Defect] = []
     for name, variant in variants.items():
         if name == "base":
             raise ValueError("'base' names the base scenario; give the variant another name")

@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
-from allocator.errors import Problem, ScenarioError
+from allocator.errors import Defect, ScenarioError
 from allocator.model.linear import LinearModel
 from allocator.model.problem import ProblemData
 from allocator.plan.deployment import Deployment
@@ -267,7 +267,7 @@ def _deployment(f: Formulation, deployment: Deployment) -> None:
             m.vars[var] = replace(m.vars[var], ub=0)
     missing = [pair for pair in sorted(deployment.pinned) if pair not in index]
     if missing:
-        raise ScenarioError([Problem(
+        raise ScenarioError([Defect(
             "deployment", f"pinned pair ({pledge}, {line}): the scenario's rules do not let "
             "this pledge fill this line any more (capability, readiness, deadline, language, "
             "caveat or exclusion); unpin it or change the rule", n)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from allocator.errors import Problem, ScenarioError
+from allocator.errors import Defect, ScenarioError
 from allocator.plan.plan import Plan
 from allocator.scenario.scenario import Scenario
 
@@ -59,19 +59,19 @@ class Deployment:
         for kind, pairs in (("pinned", self.pinned), ("forbidden", self.forbidden)):
             for n, (pledge_id, requirement_id) in enumerate(sorted(pairs), start=1):
                 if pledge_id not in known:
-                    problems.append(Problem("deployment", f"{kind} pair ({pledge_id}, "
+                    problems.append(Defect("deployment", f"{kind} pair ({pledge_id}, "
                                             f"{requirement_id}): unknown pledge {pledge_id!r}",
                                             n, "pledge_id"))
                 if requirement_id not in scenario.requirement_by_id:
-                    problems.append(Problem("deployment", f"{kind} pair ({pledge_id}, "
+                    problems.append(Defect("deployment", f"{kind} pair ({pledge_id}, "
                                             f"{requirement_id}): unknown requirement "
                                             f"{requirement_id!r}", n, "requirement_id"))
         for n, pair in enumerate(sorted(self.pinned), start=1):
             if not self.current.get(pair):
-                problems.append(Problem("deployment", f"pinned pair {pair} has no current units "
+                problems.append(Defect("deployment", f"pinned pair {pair} has no current units "
                                         "to keep; pin only what is deployed", n))
             if pair in self.forbidden:
-                problems.append(Problem("deployment", f"pair {pair} is both pinned and "
+                problems.append(Defect("deployment", f"pair {pair} is both pinned and "
                                         "forbidden; keep one", n))
         if problems:
             raise ScenarioError(problems)

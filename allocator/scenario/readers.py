@@ -36,7 +36,7 @@ import openpyxl
 import yaml
 from openpyxl.utils.exceptions import InvalidFileException
 
-from allocator.errors import Problem, ScenarioError
+from allocator.errors import Defect, ScenarioError
 from allocator.scenario.scenario import Scenario
 from allocator.scenario.schema import TABLE_ROWS, all_columns, required_columns
 
@@ -69,7 +69,7 @@ class _Found:
     row_numbers: dict[str, list[int]] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Defect] = field(default_factory=list)
     unreadable: set[str] = field(default_factory=set)
     """Tables whose file exists but could not be read; validation must not call them missing."""
     missing_columns: set[tuple[str, str]] = field(default_factory=set)
@@ -77,7 +77,7 @@ class _Found:
 
     def problem(self, table: str, message: str, source: str | None,
                 row: int | None = None, column: str | None = None) -> None:
-        self.problems.append(Problem(table=table, message=message, row=row, column=column,
+        self.problems.append(Defect(table=table, message=message, row=row, column=column,
                                      source=source))
 
     def claim(self, table: str, source: str) -> bool:
@@ -91,7 +91,7 @@ class _Found:
 
 
 def _fail(message: str, source: str) -> NoReturn:
-    raise ScenarioError([Problem(table="scenario", message=message, source=source)])
+    raise ScenarioError([Defect(table="scenario", message=message, source=source)])
 
 
 def _read_any(path: Path) -> _Found:
@@ -125,7 +125,7 @@ def _validate(found: _Found, default_name: str) -> Scenario:
     return scenario
 
 
-def _echoes(problem: Problem, found: _Found) -> bool:
+def _echoes(problem: Defect, found: _Found) -> bool:
     """Whether a validation problem only repeats a file problem that is already reported."""
     if problem.table in found.unreadable and problem.row is None:
         return True  # "required table is missing": its file is there but unreadable

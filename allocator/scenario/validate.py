@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-from allocator.errors import Problem, ScenarioError
+from allocator.errors import Defect, ScenarioError
 from allocator.scenario.catalogue import STANDARD_CAPABILITIES
 from allocator.scenario.scenario import Scenario
 from allocator.scenario.schema import (
@@ -38,7 +38,7 @@ def _records(table: Any) -> list[dict[str, Any]]:
 
 def _pydantic_problems(
     err: ValidationError, table: str, row: int | None, source: str | None
-) -> list[Problem]:
+) -> list[Defect]:
     problems = []
     for item in err.errors():
         loc = [str(p) for p in item["loc"]]
@@ -58,7 +58,7 @@ def _pydantic_problems(
             message = f"unknown column; expected one of: {allowed}"
         elif item.get("input") is not None and item["type"] not in {"value_error"}:
             message = f"{message} (got {item['input']!r})"
-        problems.append(Problem(table=table, row=row, column=column, message=message,
+        problems.append(Defect(table=table, row=row, column=column, message=message,
                                 source=source))
     return problems
 
@@ -67,7 +67,7 @@ class _Collector:
     def __init__(self, sources: dict[str, str], row_numbers: dict[str, list[int]]):
         self.sources = sources
         self.row_numbers = row_numbers
-        self.problems: list[Problem] = []
+        self.problems: list[Defect] = []
 
     def row_of(self, table: str, index: int) -> int:
         numbers = self.row_numbers.get(table)
@@ -76,7 +76,7 @@ class _Collector:
     def add(self, table: str, message: str, index: int | None = None,
             column: str | None = None) -> None:
         row = None if index is None else self.row_of(table, index)
-        self.problems.append(Problem(table=table, row=row, column=column, message=message,
+        self.problems.append(Defect(table=table, row=row, column=column, message=message,
                                      source=self.sources.get(table)))
 
 

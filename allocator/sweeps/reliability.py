@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from allocator.errors import Problem, ScenarioError
+from allocator.errors import Defect, ScenarioError
 from allocator.scenario.scenario import Scenario
 
 TABLE = "reliability"
@@ -35,11 +35,11 @@ def read_reliability(path: str | os.PathLike[str]) -> pd.DataFrame:
     try:
         return pd.read_csv(path, dtype={"pledge_id": "string", "state": "string"})
     except (OSError, ValueError) as err:
-        raise ScenarioError([Problem(TABLE, f"cannot read the file: {err}",
+        raise ScenarioError([Defect(TABLE, f"cannot read the file: {err}",
                                      source=os.fspath(path))]) from None
 
 
-def _cell(row: pd.Series, column: str, number: int, problems: list[Problem]
+def _cell(row: pd.Series, column: str, number: int, problems: list[Defect]
           ) -> float | None:
     value = row.get(column)
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
@@ -53,7 +53,7 @@ def _cell(row: pd.Series, column: str, number: int, problems: list[Problem]
     if not ok:
         wanted = "a whole number of days, 0 or more" if column == "delay_days" \
             else "a probability from 0 to 1"
-        problems.append(Problem(TABLE, f"{value!r} is not {wanted}", number, column))
+        problems.append(Defect(TABLE, f"{value!r} is not {wanted}", number, column))
         return None
     return figure
 
@@ -68,12 +68,12 @@ def pledge_reliability(scenario: Scenario, default: Reliability,
     by_pledge: dict[str, dict[str, float]] = {}
     state_row: dict[str, int] = {}  # the table row that set a state's (or pledge's) odds
     pledge_row: dict[str, int] = {}
-    problems: list[Problem] = []
+    problems: list[Defect] = []
     if table is not None:
         known = {"pledge_id", "state", *FIGURES}
         for column in table.columns:
             if column not in known:
-                problems.append(Problem(TABLE, f"unknown column; expected {sorted(known)}",
+                problems.append(Defect(TABLE, f"unknown column; expected {sorted(known)}",
                                         column=str(column)))
         for n, (_, row) in enumerate(table.iterrows(), start=2):  # header is row 1
             pledge = row.get("pledge_id")
@@ -81,14 +81,14 @@ def pledge_reliability(scenario: Scenario, default: Reliability,
             pledge = None if pledge is None or pd.isna(pledge) else str(pledge)
             state = None if state is None or pd.isna(state) else str(state)
             if (pledge is None) == (state is None):
-                problems.append(Problem(TABLE, "give either a pledge_id or a state", n))
+                problems.append(Defect(TABLE, "give either a pledge_id or a state", n))
                 continue
             if pledge is not None and pledge not in states:
-                problems.append(Problem(TABLE, f"no pledge {pledge!r} in the scenario", n,
+                problems.append(Defect(TABLE, f"no pledge {pledge!r} in the scenario", n,
                                         "pledge_id"))
                 continue
             if state is not None and state not in states.values():
-                problems.append(Problem(TABLE, f"no pledge of state {state!r} in the scenario",
+                problems.append(Defect(TABLE, f"no pledge of state {state!r} in the scenario",
                                         n, "state"))
                 continue
             figures = {c: v for c in FIGURES
@@ -116,7 +116,7 @@ def pledge_reliability(scenario: Scenario, default: Reliability,
         shown = ", ".join(pledges[:5]) + (f" and {len(pledges) - 5} more" if len(pledges) > 5
                                           else "")
         where = "" if n is not None else " (the default odds)"
-        problems.append(Problem(TABLE, "withdraw_probability and delay_probability add up to "
+        problems.append(Defect(TABLE, "withdraw_probability and delay_probability add up to "
                                 f"more than 1 for {shown}{where}; lower one of them", n))
     if problems:
         raise ScenarioError(problems)

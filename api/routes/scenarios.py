@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from allocator import Scenario
-from allocator.errors import Problem, ScenarioError
+from allocator.errors import Defect, ScenarioError
 from allocator.scenario.schema import TABLE_ROWS
 
 from ..db import Job, ScenarioRecord, page, utcnow
@@ -72,7 +72,7 @@ async def _read_request(request: Request, settings: Any) -> tuple[Scenario, str]
         try:
             document = json.loads(raw)
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise ScenarioError([Problem(table="scenario", source="request body",
+            raise ScenarioError([Defect(table="scenario", source="request body",
                                          message=f"not valid JSON: {err}")]) from None
         scenario = await run_in_threadpool(scenario_from_document, document, settings)
         return scenario, "json"
@@ -88,7 +88,7 @@ async def _read_request(request: Request, settings: Any) -> tuple[Scenario, str]
                                   code="upload_invalid") from None
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
-            raise ScenarioError([Problem(table="upload", source="request",
+            raise ScenarioError([Defect(table="upload", source="request",
                                          message="attach the scenario as the form field "
                                                  "'file' (an .xlsx, .zip, .json or .yaml)")])
         data = await upload.read()

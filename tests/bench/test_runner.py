@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from allocator.cli import bench as bench_cli
 from allocator.bench.cases import BenchCase, Reference, Suite, build_suite, generated_gap_cases
 from allocator.bench.gap import generate, solve_exact_small
 from allocator.bench.gap_scenario import gap_scenario, gap_value
 from allocator.bench.runner import OK, OVER_TARGET, WRONG, judge, run_case, run_cases
 from allocator.cli import app
+from allocator.cli import bench as bench_cli
 
 from ..helpers import solved
 

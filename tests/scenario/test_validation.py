@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from allocator.errors import Problem, ScenarioError
+from allocator.errors import Defect, ScenarioError
 from allocator.scenario.readers import read_scenario
 
 from .test_readers import (
@@ -23,19 +23,19 @@ from .test_readers import (
 )
 
 
-def problems_of(path: Path) -> list[Problem]:
+def problems_of(path: Path) -> list[Defect]:
     with pytest.raises(ScenarioError) as caught:
         read_scenario(path)
     return caught.value.problems
 
 
-def only_problem(path: Path) -> Problem:
+def only_problem(path: Path) -> Defect:
     problems = problems_of(path)
     assert len(problems) == 1, "\n".join(map(str, problems))
     return problems[0]
 
 
-def located(problem: Problem) -> tuple[Any, ...]:
+def located(problem: Defect) -> tuple[Any, ...]:
     return problem.source, problem.table, problem.row, problem.column
 
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from allocator import AllocationResult, write_scenario
 from allocator.cli import app
 
-from .helpers import mission, pledge, req, scenario
+from ..helpers import mission, pledge, req, scenario
 
 runner = CliRunner()
 

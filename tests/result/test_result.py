@@ -12,7 +12,7 @@ import pytest
 
 from allocator import AllocationResult, ScenarioError, SolveStatus, solve, verify_plan
 
-from .helpers import mission, pledge, req, scenario, solved
+from ..helpers import mission, pledge, req, scenario, solved
 
 # Two battalions asked, one of 850 personnel pledged by AAA; a French-speaking hospital
 # pledged by BBB at a fixed monthly cost; funding earmarked to M1 (not needed here).

@@ -12,8 +12,8 @@ import pytest
 from allocator import Scenario, read_scenario
 from allocator.insight.diagnose import Diagnosis, diagnose
 
-from .conftest import DATASETS
-from .helpers import mission, pledge, req, scenario, solved
+from ..conftest import DATASETS
+from ..helpers import mission, pledge, req, scenario, solved
 
 # One infantry battalion of 800 persons costs 800 x US$1,448 x 12 months = US$13,900,800.
 BATTALION_USD = 800 * 1448 * 12

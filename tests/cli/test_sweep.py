@@ -13,7 +13,7 @@ from allocator import read_scenario
 from allocator.cli import app
 from allocator.sweeps import Reliability, budget_sensitivity, monte_carlo
 
-from .conftest import DATASETS
+from ..conftest import DATASETS
 
 SMALL = DATASETS / "families" / "small"
 PNG = b"\x89PNG\r\n\x1a\n"

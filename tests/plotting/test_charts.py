@@ -20,7 +20,7 @@ from allocator.plotting.charts import (
     tornado,
 )
 
-from .conftest import DATASETS
+from ..conftest import DATASETS
 
 NAN = math.nan
 

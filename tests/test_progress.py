@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from allocator import Progress, solve
 
-from ..conftest import DATASETS
+from .conftest import DATASETS
 
 
 def test_progress_reports_every_level_and_ends_at_the_result(backend: str) -> None:

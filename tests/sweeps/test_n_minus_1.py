@@ -8,8 +8,8 @@ from allocator import read_scenario, solve
 from allocator.insight.whatif import apply_changes
 from allocator.sweeps import n_minus_1
 
-from .conftest import DATASETS
-from .helpers import mission, pledge, req, scenario
+from ..conftest import DATASETS
+from ..helpers import mission, pledge, req, scenario
 
 # R1 (priority 1) can only be filled by PA; R2 (priority 2) by PB or the idle PC (dearer by a
 # transport row); PD offers a capability no line asks for.

@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 from allocator import AllocationResult, Explanation, read_scenario, write_scenario
 from allocator.cli import app
 
-from .conftest import DATASETS
-from .helpers import mission, pledge, req, scenario, solved
+from ..conftest import DATASETS
+from ..helpers import mission, pledge, req, scenario, solved
 
 
 def reasons(result: AllocationResult, requirement_id: str) -> list[dict]:

@@ -16,8 +16,8 @@ from allocator import AllocationResult, ScenarioError, read_scenario, write_scen
 from allocator.cli import app
 from allocator.insight.whatif import apply_changes, assignment_changes, compare, read_changes
 
-from .conftest import DATASETS
-from .helpers import mission, pledge, req, scenario, solved
+from ..conftest import DATASETS
+from ..helpers import mission, pledge, req, scenario, solved
 
 # A battalion of 850 costs 850 × 1448 × 12 = 14,769,600 USD a year, a hospital of 60
 # 1,042,560: M1's 20M budget pays for its hospital and one of the two battalions asked, so
