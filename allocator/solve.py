@@ -18,6 +18,7 @@ from pathlib import Path
 from allocator.backends import DEFAULT_BACKEND, canonical_name, get_backend
 from allocator.backends.base import Backend, LevelOutcome
 from allocator.errors import VerificationError
+from allocator.levels import result_key
 from allocator.model.formulation import Formulation, build_formulation
 from allocator.model.linear import LinearModel, Row, tighten_slacks
 from allocator.model.problem import CENTS_PER_USD, compile_problem
@@ -31,9 +32,6 @@ from allocator.scenario.scenario import Scenario
 from allocator.status import SolveStatus
 from allocator.verify.verifier import verify_plan
 
-LEVEL_NAMES = {"shortfall": "weighted_shortfall", "soft_goals": "soft_goal_slack",
-               "preference": "preference_penalty", "cost": "cost_usd",
-               "changes": "units_changed"}
 
 
 def solve(
@@ -239,7 +237,7 @@ def _solve_lexicographic(solver: Backend, f: Formulation, order: list[str],
         per_unit = _per_unit(f.model, level)
         # Floating-point solvers see money in dollars; other levels in their own units.
         scale = float(per_unit) if level == "cost" else 1.0
-        reporter.start(LEVEL_NAMES[level], k + 1, per_unit)
+        reporter.start(result_key(level), k + 1, per_unit)
         if not objective and hint is not None:
             # Nothing to optimise at this level (e.g. no soft goals): it is 0 for any plan.
             outcome = LevelOutcome(SolveStatus.OPTIMAL, hint, 0.0, 0.0, 0.0)
@@ -251,7 +249,7 @@ def _solve_lexicographic(solver: Backend, f: Formulation, order: list[str],
             value = f.model.evaluate(level, hint)
             outcome = LevelOutcome(SolveStatus.FEASIBLE, hint, value, None, outcome.runtime_s)
         reporter.finish(outcome.objective, outcome.bound)
-        levels.append(_Level(LEVEL_NAMES[level], outcome, per_unit))
+        levels.append(_Level(result_key(level), outcome, per_unit))
         if outcome.values is None:
             break
         hint = outcome.values

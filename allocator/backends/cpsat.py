@@ -22,10 +22,6 @@ _STATUS = {
 }
 
 
-def is_available() -> bool:
-    return True  # imported above; the registry catches ImportError
-
-
 def default_workers(variables: int) -> int:
     """One search worker below 8 cores for models up to 20,000 variables, else 8 or one per core.
 

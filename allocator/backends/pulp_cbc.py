@@ -29,10 +29,6 @@ _SOL_STATUS = {
 }
 
 
-def is_available() -> bool:
-    return bool(pulp.PULP_CBC_CMD(msg=False).available())
-
-
 class CbcBackend(Backend):
     name = "cbc"
 

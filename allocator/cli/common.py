@@ -9,6 +9,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 
+from allocator.backends import backend_names
 from allocator.errors import BackendUnavailableError, ScenarioError
 from allocator.result.result import AllocationResult
 from allocator.scenario.scenario import Scenario
@@ -17,7 +18,7 @@ console = Console()
 errors = Console(stderr=True)
 
 PathArg = Annotated[Path, typer.Argument(help="CSV folder, .zip, .xlsx, .json or .yaml scenario")]
-BackendOpt = Annotated[str, typer.Option(help="cpsat, cbc, highs or scip")]
+BackendOpt = Annotated[str, typer.Option(help=", ".join(backend_names()))]
 TimeLimitOpt = Annotated[float | None, typer.Option(
     help="seconds for each solve (default: the scenario's policy.time_limit_s)")]
 
@@ -51,3 +52,14 @@ def solve_or_exit(scenario: Scenario, **options: Any) -> AllocationResult:
         raise typer.Exit(2) from None
 
 
+
+
+def write_or_exit(path: Path, text: str) -> None:
+    """Write a text file atomically; a file that cannot be written is exit code 2."""
+    from allocator.result.exports import write_text_atomic
+
+    try:
+        write_text_atomic(path, text)
+    except OSError as err:
+        errors.print(f"[bold red]could not write {path}: {err}[/]")
+        raise typer.Exit(2) from None

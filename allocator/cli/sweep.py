@@ -16,6 +16,7 @@ from rich import box
 from rich.progress import Progress
 from rich.table import Table
 
+from allocator.backends import DEFAULT_BACKEND
 from allocator.cli.common import (
     BackendOpt,
     PathArg,
@@ -25,6 +26,7 @@ from allocator.cli.common import (
     exit_with_problems,
     load_scenario,
     solve_or_exit,
+    write_or_exit,
 )
 from allocator.errors import ScenarioError
 
@@ -66,13 +68,7 @@ def _bar(label: str) -> Iterator[Callable[[int, int], None]]:
 def _write(table: pd.DataFrame, out: Path | None, what: str) -> None:
     if out is None:
         return
-    from allocator.result.exports import write_text_atomic
-
-    try:
-        write_text_atomic(out, table.to_csv(index=False))
-    except OSError as err:
-        errors.print(f"[bold red]could not write {out}: {err}[/]")
-        raise typer.Exit(2) from None
+    write_or_exit(out, table.to_csv(index=False))
     console.print(f"{what} written to {out}")
 
 
@@ -105,7 +101,7 @@ def sweep_n_minus_1(
     path: PathArg,
     by: Annotated[str, typer.Option(help="withdraw each 'pledge' or each 'state'")] = "pledge",
     backend: Annotated[str, typer.Option(
-        help="backend of the base plan (variants use CP-SAT)")] = "cpsat",
+        help="backend of the base plan (variants use CP-SAT)")] = DEFAULT_BACKEND,
     time_limit: TimeLimitOpt = None,
     workers: WorkersOpt = 1,
     dask: DaskOpt = None,
@@ -161,7 +157,7 @@ def sweep_budget(
     path: PathArg,
     scales: Annotated[str, typer.Option(
         help="budget factors: FROM:TO:STEP or a comma-separated list")] = "0.5:1.5:0.1",
-    backend: BackendOpt = "cpsat",
+    backend: BackendOpt = DEFAULT_BACKEND,
     time_limit: TimeLimitOpt = None,
     workers: WorkersOpt = 1,
     dask: DaskOpt = None,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from allocator.levels import OBJECTIVE_KEYS
 from allocator.model.problem import transport_costs, unit_monthly_cost
 from allocator.plan.plan import Assignment, EquipmentFlow, FundingFlow, Plan
 from allocator.scenario.scenario import Scenario
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from allocator.insight.diagnose import Diagnosis
     from allocator.insight.explain import Explanation
 
-OBJECTIVE_KEYS = ("weighted_shortfall", "soft_goal_slack", "preference_penalty", "cost_usd")
 TABLES = ("assignments", "equipment_flows", "funding_flows", "requirements", "missions",
           "unused_pledges")
 
