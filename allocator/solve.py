@@ -18,6 +18,7 @@ from pathlib import Path
 from allocator.backends import DEFAULT_BACKEND, canonical_name, get_backend
 from allocator.backends.base import Backend, LevelOutcome
 from allocator.errors import VerificationError
+from allocator.insight.diagnose import diagnose as find_conflict
 from allocator.levels import result_key
 from allocator.model.formulation import Formulation, build_formulation
 from allocator.model.linear import LinearModel, Row, tighten_slacks
@@ -27,11 +28,11 @@ from allocator.plan.deployment import Deployment
 from allocator.plan.funding import route_funding
 from allocator.plan.plan import Assignment, EquipmentFlow, FundingFlow, Plan
 from allocator.progress import ProgressCallback, Reporter
-from allocator.result.result import AllocationResult, LevelResult
+from allocator.result.result import OBJECTIVE_MODES, WEIGHTED_LEVEL, AllocationResult, LevelResult
+from allocator.scenario.readers import read_scenario
 from allocator.scenario.scenario import Scenario
 from allocator.status import SolveStatus
-from allocator.verify.verifier import verify_plan
-
+from allocator.verify.verifier import VerificationReport, verify_plan
 
 
 def solve(
@@ -62,74 +63,90 @@ def solve(
     (``allocator.model.warm``); it changes how fast a plan is found, never which plans count.
     """
     started = time.perf_counter()
-    if not isinstance(scenario, Scenario):
-        from allocator.scenario.readers import read_scenario
-
-        scenario = read_scenario(Path(scenario))
-    else:
-        # A caller's Scenario may be an unvalidated model_copy; nothing unchecked is solved.
-        scenario = scenario.revalidated()
+    scenario = _scenario_of(scenario)
     name = canonical_name(backend)
     backend_class = get_backend(name)
-    policy = scenario.policy
-    limit = float(time_limit if time_limit is not None else policy.time_limit_s)
-    if not limit > 0:
-        raise ValueError(f"time limit must be a positive number of seconds, got {time_limit}")
-    mode = objective or policy.objective_mode
-    if mode not in ("lexicographic", "weighted"):
-        raise ValueError(f"objective must be 'lexicographic' or 'weighted', got {mode!r}")
-    if deployment is not None and mode == "weighted":
-        raise ValueError("re-planning from a deployment needs objective 'lexicographic' (units "
-                         "changed is a level of its own, with no weight in US$)")
-
-    order = list(policy.objective)
-    if deployment is not None:
-        deployment.check(scenario)
-        at = order.index("shortfall") + 1 if "shortfall" in order else 0
-        order.insert(at, "changes")
+    limit, mode = _check_options(scenario, time_limit, objective, deployment)
+    order = _level_order(scenario.policy.objective, deployment)
     formulation = build_formulation(compile_problem(scenario), deployment)
     solver = backend_class(formulation.model, threads=threads, log=log)
     build_s = time.perf_counter() - started
     deadline = started + limit
     reporter = Reporter(progress, 1 if mode == "weighted" else len(order), started)
     solver.on_incumbent = reporter.incumbent if progress is not None else None
-    start = None
     if isinstance(warm_start, AllocationResult):
         warm_start = warm_start.plan
-    if warm_start is not None:
-        start = values_from_plan(formulation, warm_start)
+    start = None if warm_start is None else values_from_plan(formulation, warm_start)
 
     if mode == "weighted":
-        levels = _solve_weighted(solver, formulation, policy.objective, deadline, reporter,
-                                 start)
+        levels = _solve_weighted(solver, formulation, scenario.policy.objective, deadline,
+                                 reporter, start)
     else:
         levels = _solve_lexicographic(solver, formulation, order, deadline, reporter, start)
-
-    if formulation.changes_constant:
-        # Units on pairs the scenario no longer allows move whatever the plan: count them.
-        for lv in levels:
-            if lv.summary.level == "units_changed":
-                shift = formulation.changes_constant
-                lv.summary = replace(lv.summary, value=_plus(lv.summary.value, shift),
-                                     bound=_plus(lv.summary.bound, shift))
+    _count_forced_changes(levels, formulation)
     values = next((lv.values for lv in reversed(levels) if lv.values is not None), None)
+    plan = verification = diagnosis = None
+    if values is not None:
+        plan = _plan_from_values(formulation, values)
+        verification = _verified(scenario, plan, formulation, values, deployment)
+    status = _overall_status(levels)
+    if diagnose and status is SolveStatus.INFEASIBLE:
+        diagnosis = find_conflict(scenario, max(10.0, deadline - time.perf_counter()))
     found = [lv for lv in levels if lv.best_at is not None]
-    result = AllocationResult(
-        scenario=scenario, backend=name, status=_overall_status(levels), plan=None,
+    return AllocationResult(
+        scenario=scenario, backend=name, status=status, plan=plan,
         levels=[lv.summary for lv in levels], build_s=build_s, objective_mode=mode,
+        verification=verification, diagnosis=diagnosis,
         first_plan_s=found[0].first_at - started if found else None,
         best_plan_s=max(lv.best_at for lv in found) - started if found else None,
-        model_size=formulation.model.size(),
+        model_size=formulation.model.size(), runtime_s=time.perf_counter() - started,
     )
-    if values is not None:
-        result.plan = _plan_from_values(formulation, values)
-        _verify_into(result, formulation, values, deployment)
-    if diagnose and result.status is SolveStatus.INFEASIBLE:
-        from allocator.insight.diagnose import diagnose as find_conflict
 
-        result.diagnosis = find_conflict(scenario, max(10.0, deadline - time.perf_counter()))
-    result.runtime_s = time.perf_counter() - started
-    return result
+
+def _scenario_of(scenario: Scenario | str | os.PathLike[str]) -> Scenario:
+    """A validated Scenario from a Scenario or a path any reader accepts."""
+    if not isinstance(scenario, Scenario):
+        return read_scenario(Path(scenario))
+    # A caller's Scenario may be an unvalidated model_copy; nothing unchecked is solved.
+    return scenario.revalidated()
+
+
+def _check_options(scenario: Scenario, time_limit: float | None, objective: str | None,
+                   deployment: Deployment | None) -> tuple[float, str]:
+    """The time limit and objective mode in force; ``ValueError`` names a bad option."""
+    policy = scenario.policy
+    limit = float(time_limit if time_limit is not None else policy.time_limit_s)
+    if not limit > 0:
+        raise ValueError(f"time limit must be a positive number of seconds, got {time_limit}")
+    mode = objective or policy.objective_mode
+    if mode not in OBJECTIVE_MODES:
+        raise ValueError(f"objective must be 'lexicographic' or 'weighted', got {mode!r}")
+    if deployment is not None and mode == "weighted":
+        raise ValueError("re-planning from a deployment needs objective 'lexicographic' (units "
+                         "changed is a level of its own, with no weight in US$)")
+    if deployment is not None:
+        deployment.check(scenario)
+    return limit, mode
+
+
+def _level_order(objective: list[str], deployment: Deployment | None) -> list[str]:
+    """The policy's levels; re-planning puts ``changes`` right after the shortfall."""
+    order = list(objective)
+    if deployment is not None:
+        at = order.index("shortfall") + 1 if "shortfall" in order else 0
+        order.insert(at, "changes")
+    return order
+
+
+def _count_forced_changes(levels: list[_Level], formulation: Formulation) -> None:
+    """Units on pairs the scenario no longer allows move whatever the plan: count them."""
+    shift = formulation.changes_constant
+    if not shift:
+        return
+    for lv in levels:
+        if lv.summary.level == result_key("changes"):
+            lv.summary = replace(lv.summary, value=_plus(lv.summary.value, shift),
+                                 bound=_plus(lv.summary.bound, shift))
 
 
 class _Level:
@@ -274,11 +291,11 @@ def _solve_weighted(solver: Backend, f: Formulation, order: list[str],
         for var, coef in f.model.objectives[level].items():
             combined[var] = combined.get(var, 0) + int(weight * denominator) * coef
     usd = Fraction(1, denominator)
-    reporter.start("weighted_usd", 1, usd)
+    reporter.start(WEIGHTED_LEVEL, 1, usd)
     outcome = _optimize(solver, f, _lazy_rows(solver, f), combined, float(usd), deadline, 1,
                         None, start)
     reporter.finish(outcome.objective, outcome.bound)
-    return [_Level("weighted_usd", outcome, usd)]
+    return [_Level(WEIGHTED_LEVEL, outcome, usd)]
 
 
 def _overall_status(levels: list[_Level]) -> SolveStatus:
@@ -315,12 +332,11 @@ def _plan_from_values(f: Formulation, values: list[int]) -> Plan:
     return Plan(assignments, flows, funding)
 
 
-def _verify_into(result: AllocationResult, f: Formulation, values: list[int],
-                 deployment: Deployment | None) -> None:
-    """Attach the verifier's report; any disagreement with the model is a bug, so raise."""
-    assert result.plan is not None
+def _verified(scenario: Scenario, plan: Plan, f: Formulation, values: list[int],
+              deployment: Deployment | None) -> VerificationReport:
+    """The verifier's report; any disagreement with the model is a bug, so raise."""
     model = f.model
-    report = verify_plan(result.scenario, result.plan, deployment)
+    report = verify_plan(scenario, plan, deployment)
     problems = list(report.violations)
     if deployment is not None:
         moved = model.evaluate("changes", values) + f.changes_constant
@@ -344,4 +360,4 @@ def _verify_into(result: AllocationResult, f: Formulation, values: list[int],
                         f"{report.soft_goal_slack}")
     if problems:
         raise VerificationError(problems)
-    result.verification = report
+    return report

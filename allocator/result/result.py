@@ -1,35 +1,36 @@
-"""AllocationResult: status, objective per level, the verified plan and its tables.
+"""AllocationResult: status, objective per level, the verified plan, its tables, its
+explanations, and its JSON form.
 
-Tables are derived from the scenario and the plan on demand, so the JSON form (which carries
-both) round-trips to an equal result.
+A result is complete when ``solve()`` returns it: the plan (if any) has passed the independent
+verifier, and the invariants below are checked on construction. Tables are derived from the
+scenario and the plan (``allocator.result.tables``), so the JSON form (which carries both)
+round-trips to an equal result. Explanations are computed once, on first use, and stored; a
+result read back from JSON reads them back instead of recomputing them.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
-from allocator.levels import OBJECTIVE_KEYS
-from allocator.model.problem import transport_costs, unit_monthly_cost
-from allocator.plan.plan import Assignment, EquipmentFlow, FundingFlow, Plan
+from allocator.insight.diagnose import Diagnosis
+from allocator.insight.explain import Explanation, explain
+from allocator.levels import LEVEL_BY_KEY, OBJECTIVE_KEYS
+from allocator.plan.plan import Plan
+from allocator.result.exports import export_result, write_text_atomic
+from allocator.result.tables import PlanTables
 from allocator.scenario.scenario import Scenario
 from allocator.status import SolveStatus
 from allocator.verify.verifier import VerificationReport, verify_plan
 
-if TYPE_CHECKING:
-    from allocator.insight.diagnose import Diagnosis
-    from allocator.insight.explain import Explanation
-
-TABLES = ("assignments", "equipment_flows", "funding_flows", "requirements", "missions",
-          "unused_pledges")
+OBJECTIVE_MODES = ("lexicographic", "weighted")
+WEIGHTED_LEVEL = "weighted_usd"
+"""The one level of a weighted solve: the combined objective in US$."""
 
 
 @dataclass
@@ -43,30 +44,68 @@ class LevelResult:
     runtime_s: float
 
     def to_dict(self) -> dict[str, Any]:
+        """The level's JSON form."""
         return {"level": self.level, "status": self.status.value, "value": self.value,
                 "bound": self.bound, "runtime_s": round(self.runtime_s, 4)}
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> LevelResult:
+        """Read back ``to_dict``'s form."""
+        return cls(doc["level"], SolveStatus(doc["status"]), doc["value"], doc["bound"],
+                   doc["runtime_s"])
+
+
+def _rounded(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 4)
 
 
 @dataclass
 class AllocationResult:
+    """What ``solve()`` returns: the outcome, the verified plan and everything derived from it.
+
+    Invariants, checked on construction: a plan exists exactly when the status has one
+    (``optimal`` or ``feasible``); a plan always carries its verification report (computed
+    here when not given); every level is a known objective level; the mode is
+    ``lexicographic`` or ``weighted``.
+    """
+
     scenario: Scenario
     backend: str
     status: SolveStatus
     plan: Plan | None
     levels: list[LevelResult] = field(default_factory=list)
     build_s: float = 0.0
+    """Seconds to read, compile and translate the model."""
     runtime_s: float = 0.0
+    """Seconds for the whole solve, from the call to the verified result."""
     objective_mode: str = "lexicographic"
     verification: VerificationReport | None = None
     first_plan_s: float | None = None
     """Seconds from the call to the first plan any level found (solver-reported where the
     backend has solution callbacks, CP-SAT; otherwise when the solver returned)."""
     best_plan_s: float | None = None
+    """Seconds from the call to the moment the returned plan was found, on the same basis."""
     model_size: dict[str, int] = field(default_factory=dict)
     """variables, rows and nonzeros of the compiled model."""
     diagnosis: Diagnosis | None = None
     """For an infeasible scenario: the conflicting rules and the least relaxation."""
-    """Seconds from the call to the moment the returned plan was found, on the same basis."""
+    explanation: Explanation | None = field(default=None, repr=False)
+    """Why lines are short and pledges unused; computed on first use (``explain()``)."""
+
+    def __post_init__(self) -> None:
+        if self.status.has_plan != (self.plan is not None):
+            raise ValueError(f"a result with status {self.status.value!r} must "
+                             f"{'' if self.status.has_plan else 'not '}carry a plan")
+        if self.objective_mode not in OBJECTIVE_MODES:
+            raise ValueError(f"objective_mode must be one of {OBJECTIVE_MODES}, "
+                             f"got {self.objective_mode!r}")
+        unknown = [lv.level for lv in self.levels
+                   if lv.level not in LEVEL_BY_KEY and lv.level != WEIGHTED_LEVEL]
+        if unknown:
+            raise ValueError(f"unknown objective level(s) {unknown}")
+        if self.plan is not None and self.verification is None:
+            self.verification = verify_plan(self.scenario, self.plan)
+        self._tables = PlanTables(self.scenario, self.plan)
 
     # ----- figures ------------------------------------------------------------------------
     @property
@@ -105,169 +144,50 @@ class AllocationResult:
         return 0.0 if self.levels else None
 
     def is_feasible(self) -> bool:
+        """Whether there is a plan and the independent verifier accepted it."""
         return self.status.has_plan and self.verification is not None and self.verification.ok
 
     # ----- tables -------------------------------------------------------------------------
-    @cached_property
-    def _lookups(self) -> dict[str, Any]:
-        sc = self.scenario
-        return {"pledge": sc.pledge_by_id, "req": sc.requirement_by_id,
-                "kit": sc.equipment_by_id, "fund": sc.funding_by_id,
-                "mission": sc.mission_by_id}
-
-    @cached_property
-    def _transport(self) -> dict[tuple[str, str], Decimal]:
-        return transport_costs(self.scenario)
-
-    def _unit_cost(self, a: Assignment) -> Decimal:
-        """Cost of one unit of the assignment for the period, transport included (US$)."""
-        sc = self.scenario
-        u = sc.pledge_by_id[a.pledge_id]
-        mission_id = sc.requirement_by_id[a.requirement_id].mission_id
-        move = self._transport.get((u.pledge_id, mission_id), Decimal(0))
-        return sc.policy.period_months * unit_monthly_cost(sc, u) + move
-
-    @cached_property
+    @property
     def assignments(self) -> pd.DataFrame:
-        rows = []
-        for a in self.plan.assignments if self.plan else ():
-            u = self._lookups["pledge"][a.pledge_id]
-            r = self._lookups["req"][a.requirement_id]
-            rows.append({
-                "pledge_id": a.pledge_id, "state": u.state, "capability": u.capability,
-                "requirement_id": a.requirement_id, "mission_id": r.mission_id,
-                "requirement_capability": r.capability, "units": a.units,
-                "personnel": a.units * u.personnel_per_unit,
-                "women": a.units * u.women_per_unit,
-                "cost_usd": float(a.units * self._unit_cost(a)),
-            })
-        return pd.DataFrame(rows, columns=[
-            "pledge_id", "state", "capability", "requirement_id", "mission_id",
-            "requirement_capability", "units", "personnel", "women", "cost_usd"])
+        """Units of each pledge on each requirement line (see ``allocator.result.tables``)."""
+        return self._tables.assignments
 
-    @cached_property
+    @property
     def equipment_flows(self) -> pd.DataFrame:
-        months = self.scenario.policy.period_months
-        used_on: dict[str, list[str]] = {}
-        for a in self.plan.assignments if self.plan else ():
-            used_on.setdefault(a.requirement_id, []).append(a.pledge_id)
-        rows = []
-        for e in self.plan.equipment_flows if self.plan else ():
-            q = self._lookups["kit"][e.equipment_id]
-            r = self._lookups["req"][e.requirement_id]
-            equips = [p for p in used_on.get(e.requirement_id, [])
-                      if q.item in self._lookups["pledge"][p].equipment_gap]
-            rows.append({
-                "equipment_id": e.equipment_id, "donor": q.state, "item": q.item,
-                "requirement_id": e.requirement_id, "mission_id": r.mission_id,
-                "items": e.items, "cost_usd": float(e.items * months * q.monthly_cost_usd),
-                "equips_pledges": ";".join(equips),
-            })
-        return pd.DataFrame(rows, columns=["equipment_id", "donor", "item", "requirement_id",
-                                           "mission_id", "items", "cost_usd", "equips_pledges"])
+        """Items of each equipment pledge on each line, and the pledges they equip."""
+        return self._tables.equipment_flows
 
-    @cached_property
+    @property
     def funding_flows(self) -> pd.DataFrame:
-        rows = [{"funding_id": f.funding_id, "donor": self._lookups["fund"][f.funding_id].donor,
-                 "mission_id": f.mission_id, "amount_usd": float(f.amount_usd)}
-                for f in (self.plan.funding_flows if self.plan else ())]
-        return pd.DataFrame(rows, columns=["funding_id", "donor", "mission_id", "amount_usd"])
+        """US$ of each funding pledge routed to each mission."""
+        return self._tables.funding_flows
 
-    @cached_property
+    @property
     def requirements(self) -> pd.DataFrame:
         """Fill and shortfall of every requirement line."""
-        plan = self.plan or Plan()
-        filled: Counter[str] = Counter()
-        for a in plan.assignments:
-            filled[a.requirement_id] += a.units
-        for e in plan.equipment_flows:
-            # Equipment fills a line that asks for its item; on a unit line it equips units.
-            if self._lookups["kit"][e.equipment_id].item == \
-                    self._lookups["req"][e.requirement_id].capability:
-                filled[e.requirement_id] += e.items
-        weights = self.scenario.policy.priority_weights
-        rows = []
-        for r in self.scenario.requirements:
-            got = filled.get(r.requirement_id, 0)
-            rows.append({
-                "requirement_id": r.requirement_id, "mission_id": r.mission_id,
-                "capability": r.capability, "priority": r.priority, "mandatory": r.mandatory,
-                "units": r.units, "filled": got, "shortfall": r.units - got,
-                "weighted_shortfall": weights[r.priority] * (r.units - got),
-            })
-        return pd.DataFrame(rows, columns=[
-            "requirement_id", "mission_id", "capability", "priority", "mandatory", "units",
-            "filled", "shortfall", "weighted_shortfall"])
+        return self._tables.requirements
 
-    @cached_property
+    @property
     def missions(self) -> pd.DataFrame:
         """Per mission: personnel, women share, contributors, cost against budget and funding."""
-        a, e, f, req = self.assignments, self.equipment_flows, self.funding_flows, self.requirements
-        policy = self.scenario.policy
-        rows = []
-        for m in self.scenario.missions:
-            mine = a[a.mission_id == m.mission_id]
-            people = int(mine.personnel.sum())
-            women = int(mine.women.sum())
-            kit = e[e.mission_id == m.mission_id]
-            cost = float(mine.cost_usd.sum()) + float(kit.cost_usd.sum())
-            funding = float(f[f.mission_id == m.mission_id].amount_usd.sum())
-            lines = req[req.mission_id == m.mission_id]
-            rows.append({
-                "mission_id": m.mission_id, "personnel": people,
-                "personnel_ceiling": m.personnel_ceiling, "women": women,
-                "women_share": women / people if people else 0.0,
-                "women_target": m.women_target if m.women_target is not None
-                else policy.women_target,
-                "contributors": int(mine.state.nunique()),
-                "units_asked": int(lines.units.sum()), "units_filled": int(lines.filled.sum()),
-                "cost_usd": cost, "budget_usd": float(m.budget_usd), "funding_usd": funding,
-                "budget_used": cost / float(m.budget_usd + Decimal(str(funding)))
-                if m.budget_usd or funding else 0.0,
-            })
-        return pd.DataFrame(rows, columns=[
-            "mission_id", "personnel", "personnel_ceiling", "women", "women_share",
-            "women_target", "contributors", "units_asked", "units_filled", "cost_usd",
-            "budget_usd", "funding_usd", "budget_used"])
+        return self._tables.missions
 
-    @cached_property
+    @property
     def unused_pledges(self) -> pd.DataFrame:
         """Unit, equipment and funding pledges not used in full."""
-        plan = self.plan or Plan()
-        used: Counter[str] = Counter()
-        for x in plan.assignments:
-            used[x.pledge_id] += x.units
-        for y in plan.equipment_flows:
-            used[y.equipment_id] += y.items
-        for z in plan.funding_flows:
-            used[z.funding_id] += float(z.amount_usd)
-        sc = self.scenario
-        offers = ([("unit", u.pledge_id, u.state, u.capability, u.units)
-                   for u in sc.unit_pledges]
-                  + [("equipment", q.equipment_id, q.state, q.item, q.quantity)
-                     for q in sc.equipment_pledges]
-                  + [("funding", f.funding_id, f.donor, "USD", float(f.amount_usd))
-                     for f in sc.funding_pledges])
-        rows = [{"kind": kind, "pledge_id": pid, "state": state, "offer": what,
-                 "offered": offered, "used": used.get(pid, 0),
-                 "unused": offered - used.get(pid, 0)}
-                for kind, pid, state, what, offered in offers if used.get(pid, 0) < offered]
-        return pd.DataFrame(rows, columns=["kind", "pledge_id", "state", "offer", "offered",
-                                           "used", "unused"])
+        return self._tables.unused_pledges
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {name: getattr(self, name) for name in TABLES}
-
-    @cached_property
-    def _explanation(self) -> Explanation:
-        from allocator.insight.explain import explain
-
-        return explain(self)
+        """Every table by name, in export order."""
+        return self._tables.all()
 
     def explain(self) -> Explanation:
         """Why each short line is short and each unused pledge unused (see
-        ``allocator.insight.explain``)."""
-        return self._explanation
+        ``allocator.insight.explain``); computed once and stored in ``explanation``."""
+        if self.explanation is None:
+            self.explanation = explain(self)
+        return self.explanation
 
     # ----- text ---------------------------------------------------------------------------
     def summary(self) -> str:
@@ -303,6 +223,7 @@ class AllocationResult:
 
     # ----- JSON and files -----------------------------------------------------------------
     def to_dict(self, *, include_scenario: bool = True) -> dict[str, Any]:
+        """The result's JSON form (the service's result body, ``to_json``'s document)."""
         doc: dict[str, Any] = {
             "status": self.status.value,
             "objective": self.objective,
@@ -310,23 +231,16 @@ class AllocationResult:
             "gap": self.gap,
             "runtime_s": round(self.runtime_s, 4),
             "build_s": round(self.build_s, 4),
-            "first_plan_s": None if self.first_plan_s is None else round(self.first_plan_s, 4),
-            "best_plan_s": None if self.best_plan_s is None else round(self.best_plan_s, 4),
+            "first_plan_s": _rounded(self.first_plan_s),
+            "best_plan_s": _rounded(self.best_plan_s),
             "model_size": self.model_size,
             "backend": self.backend,
             "objective_mode": self.objective_mode,
             "levels": [lv.to_dict() for lv in self.levels],
             "verified": self.verification is not None and self.verification.ok,
-            "plan": None if self.plan is None else {
-                "assignments": [vars(a) for a in self.plan.assignments],
-                "equipment_flows": [vars(e) for e in self.plan.equipment_flows],
-                "funding_flows": [{"funding_id": f.funding_id, "mission_id": f.mission_id,
-                                   "amount_usd": str(f.amount_usd)}
-                                  for f in self.plan.funding_flows],
-            },
+            "plan": None if self.plan is None else self.plan.to_dict(),
             "tables": {name: json.loads(t.to_json(orient="records"))
                        for name, t in self.tables().items()},
-            # Derived from the plan like the tables, so from_dict need not read it back.
             "explanations": self.explain().to_dict(),
             # A diagnosis took solves to find, so it is read back.
             "diagnosis": None if self.diagnosis is None else self.diagnosis.to_dict(),
@@ -336,49 +250,37 @@ class AllocationResult:
         return doc
 
     def to_json(self, path: str | os.PathLike[str] | None = None, *, indent: int = 2) -> str:
+        """The JSON text of ``to_dict()``; written atomically to ``path`` when given."""
         text = json.dumps(self.to_dict(), indent=indent)
         if path is not None:
-            from allocator.result.exports import write_text_atomic
-
             write_text_atomic(Path(path), text)
         return text
 
     @classmethod
     def from_dict(cls, doc: dict[str, Any], scenario: Scenario | None = None) -> AllocationResult:
-        """Rebuild a result from its JSON form; the plan is verified again on the way in."""
+        """Rebuild a result from its JSON form; the plan is verified again on the way in, and
+        stored explanations are read back (a document without them has them recomputed)."""
         if scenario is None:
             if "scenario" not in doc:
                 raise ValueError("this result JSON carries no scenario; pass scenario=...")
             scenario = Scenario.model_validate(doc["scenario"])
-        plan = None
-        if doc.get("plan") is not None:
-            p = doc["plan"]
-            plan = Plan(
-                tuple(Assignment(**a) for a in p["assignments"]),
-                tuple(EquipmentFlow(**e) for e in p["equipment_flows"]),
-                tuple(FundingFlow(f["funding_id"], f["mission_id"], Decimal(f["amount_usd"]))
-                      for f in p["funding_flows"]),
-            )
-        result = cls(
+        plan = None if doc.get("plan") is None else Plan.from_dict(doc["plan"])
+        return cls(
             scenario=scenario, backend=doc["backend"], status=SolveStatus(doc["status"]),
             plan=plan, build_s=doc.get("build_s", 0.0), runtime_s=doc.get("runtime_s", 0.0),
             objective_mode=doc.get("objective_mode", "lexicographic"),
             first_plan_s=doc.get("first_plan_s"), best_plan_s=doc.get("best_plan_s"),
             model_size=doc.get("model_size", {}),
-            levels=[LevelResult(lv["level"], SolveStatus(lv["status"]), lv["value"], lv["bound"],
-                                lv["runtime_s"]) for lv in doc.get("levels", [])],
+            levels=[LevelResult.from_dict(lv) for lv in doc.get("levels", [])],
+            diagnosis=Diagnosis.from_dict(doc["diagnosis"]) if doc.get("diagnosis") else None,
+            explanation=(Explanation.from_dict(doc["explanations"])
+                         if doc.get("explanations") is not None else None),
         )
-        if plan is not None:
-            result.verification = verify_plan(scenario, plan)
-        if doc.get("diagnosis"):
-            from allocator.insight.diagnose import Diagnosis
-
-            result.diagnosis = Diagnosis.from_dict(doc["diagnosis"])
-        return result
 
     @classmethod
     def from_json(cls, text_or_path: str | os.PathLike[str],
                   scenario: Scenario | None = None) -> AllocationResult:
+        """``from_dict`` of a JSON text or of a JSON file's path."""
         text = str(text_or_path)
         if not text.lstrip().startswith("{"):
             text = Path(text_or_path).read_text(encoding="utf-8")
@@ -386,6 +288,5 @@ class AllocationResult:
 
     def export(self, path: str | os.PathLike[str]) -> Path:
         """Write the result: ``.json``, ``.xlsx``, or a directory of CSV files (any other)."""
-        from allocator.result.exports import export_result
-
-        return export_result(self, Path(path))
+        return export_result(Path(path), name=self.scenario.name, document=self.to_dict(),
+                             tables=self.tables())
