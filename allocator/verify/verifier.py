@@ -4,263 +4,165 @@ Written apart from the model on purpose: it imports nothing from ``allocator.mod
 backends and recomputes every hard rule and every objective level from the scenario's rows in
 exact decimal dollars. A bug in the compiler or a backend therefore shows up as a violation
 here instead of being confirmed by the same code that made it.
+
+This module only runs the rules, in a fixed order; each rule is one function in a module of
+its kind: ``flows`` (well-formed flows), ``pairing`` (may a unit serve a line), ``supply``
+(what a pledge offers), ``equipment``, ``lines`` (requirement lines), ``budget`` (money),
+``personnel`` (ceilings, women target, state share) and ``pins`` (a re-plan's deployment).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from fractions import Fraction
+from typing import TypeVar
 
 from allocator.plan.deployment import Deployment
 from allocator.plan.plan import Plan
-from allocator.scenario.catalogue import STANDARD_CAPABILITIES
 from allocator.scenario.scenario import Scenario
+from allocator.verify import budget, equipment, lines, personnel, pins, supply
+from allocator.verify.flows import (
+    malformed_assignment,
+    malformed_equipment_flow,
+    malformed_funding_flow,
+)
+from allocator.verify.index import ScenarioIndex, index_scenario
+from allocator.verify.pairing import PAIRING_RULES, broken_rules
+from allocator.verify.report import VerificationReport
+from allocator.verify.tally import Tally
 
-_READINESS_RANK = {"L1": 1, "L2": 2, "L3": 3, "RDL": 4}
+__all__ = ["VerificationReport", "verify_plan"]
 
-
-@dataclass
-class VerificationReport:
-    """Violations (empty when the plan is valid) and the objective recomputed from the plan."""
-
-    violations: list[str] = field(default_factory=list)
-    weighted_shortfall: int = 0
-    soft_goal_slack: Fraction = Fraction(0)  # persons, exact
-    cost_usd: Decimal = Decimal(0)
-    preference_penalty: Decimal = Decimal(0)  # points
-    mission_cost_usd: dict[str, Decimal] = field(default_factory=dict)
-    mission_personnel: dict[str, int] = field(default_factory=dict)
-    units_changed: int | None = None  # against a current deployment, when one is given
-
-    @property
-    def ok(self) -> bool:
-        return not self.violations
-
-
-def _check_deployment(plan: Plan, deployment: Deployment, report: VerificationReport) -> None:
-    """Pins kept, bans respected, and the units (and items) moved from the deployment."""
-    planned: dict[tuple[str, str], int] = defaultdict(int)
-    for a in plan.assignments:
-        planned[a.pledge_id, a.requirement_id] += a.units
-    for e in plan.equipment_flows:  # equipment items count like units
-        planned[e.equipment_id, e.requirement_id] += e.items
-    for pair in sorted(deployment.pinned):
-        if planned.get(pair, 0) < deployment.current.get(pair, 0):
-            report.violations.append(f"pinned {pair[0]} on {pair[1]}: {planned.get(pair, 0)} "
-                                     f"units, {deployment.current.get(pair, 0)} deployed now")
-    for pair in sorted(deployment.forbidden):
-        if planned.get(pair, 0):
-            report.violations.append(f"forbidden {pair[0]} on {pair[1]} has {planned[pair]} "
-                                     "units")
-    pairs = set(planned) | set(deployment.current)
-    report.units_changed = sum(abs(planned.get(p, 0) - deployment.current.get(p, 0))
-                               for p in pairs)
-
-
-def _share(value: float) -> Fraction:
-    return Fraction(str(value))
+Report = Callable[[str], None]
+F = TypeVar("F")
 
 
 def verify_plan(scenario: Scenario, plan: Plan,
                 deployment: Deployment | None = None) -> VerificationReport:
+    """Check a plan against every hard rule of its scenario and recompute its objective.
+
+    Args:
+        scenario: the scenario the plan was made for; every rule is read from its rows.
+        plan: the assignments, equipment flows and funding flows to check.
+        deployment: a current deployment the plan re-plans from, if any; its pinned pairs
+            must keep their units and its forbidden pairs get none.
+
+    Returns:
+        A ``VerificationReport``. ``violations`` lists, in words, every hard rule the plan
+        breaks, in a fixed order (deployment pins and bans, assignments, unit pledges,
+        equipment flows, equipment pledges, equipment gaps, requirement lines, funding flows,
+        funding pledges, missions); it is empty, and ``ok`` true, when the plan is valid.
+        The objective levels are recomputed exactly: ``weighted_shortfall`` (units missing,
+        weighted by priority), ``soft_goal_slack`` (persons short of women targets or above
+        soft state-share limits, a ``Fraction``), ``preference_penalty`` (points),
+        ``cost_usd`` with ``mission_cost_usd`` per mission, ``mission_personnel`` per mission,
+        and ``units_changed`` against ``deployment`` (``None`` without one). Malformed flows
+        are reported and left out of every total.
+    """
     report = VerificationReport()
     bad = report.violations.append
     if deployment is not None:
-        _check_deployment(plan, deployment, report)
-    policy = scenario.policy
-    missions = {m.mission_id: m for m in scenario.missions}
-    reqs = {r.requirement_id: r for r in scenario.requirements}
-    pledges = {u.pledge_id: u for u in scenario.unit_pledges}
-    kit = {q.equipment_id: q for q in scenario.equipment_pledges}
-    funds = {f.funding_id: f for f in scenario.funding_pledges}
-    languages_of_state = {s.code: set(s.languages) for s in scenario.member_states}
-    catalogue = scenario.capabilities or list(STANDARD_CAPABILITIES)
-    item_names = {c.capability for c in catalogue if c.kind == "equipment"}
-    item_names |= {q.item for q in scenario.equipment_pledges}
-    for u in scenario.unit_pledges:
-        item_names |= set(u.equipment_gap)
-    may_fill = {c.capability: set(c.substitutes) for c in catalogue}
-    transport_state = {(t.state, t.mission_id): t.cost_usd_per_unit
-                       for t in scenario.transport_costs if t.state}
-    transport_pledge = {(t.pledge_id, t.mission_id): t.cost_usd_per_unit
-                        for t in scenario.transport_costs if t.pledge_id}
-
-    points_state = {(t.state, t.mission_id): t.penalty_per_unit
-                    for t in scenario.preferences if t.state}
-    points_pledge = {(t.pledge_id, t.mission_id): t.penalty_per_unit
-                     for t in scenario.preferences if t.pledge_id}
-
-    barred_states = {m.mission_id: set(m.excluded_states) | ({m.host_state} if m.host_state
-                                                               else set())
-                     for m in scenario.missions}
-
-    def barred(mission_id: str) -> set[str]:
-        return barred_states[mission_id]
-
-    def unit_rules_broken(u, r) -> list[str]:
-        broken = []
-        mission_id = r.mission_id
-        if r.capability in item_names:
-            broken.append(f"requirement asks for equipment item {r.capability}, not units")
-        if u.capability != r.capability and u.capability not in may_fill.get(r.capability, ()):
-            broken.append(f"capability {u.capability} cannot fill {r.capability}")
-        needed = (r.min_readiness or policy.min_readiness).value
-        if _READINESS_RANK[u.readiness.value] < _READINESS_RANK[needed]:
-            broken.append(f"readiness {u.readiness.value} below {needed}")
-        days = u.deploy_days if u.deploy_days is not None else \
-            policy.deploy_days_by_readiness[u.readiness]
-        if r.deadline_days is not None and days > r.deadline_days:
-            broken.append(f"deploys in {days} days, deadline {r.deadline_days}")
-        spoken = set(u.languages) or languages_of_state.get(u.state, set())
-        if r.language and r.language not in spoken:
-            broken.append(f"does not work in {r.language}")
-        if u.state in barred(mission_id):
-            broken.append(f"{u.state} is excluded from {mission_id}")
-        if u.allowed_missions and mission_id not in u.allowed_missions:
-            broken.append(f"caveat allows only {', '.join(u.allowed_missions)}")
-        if mission_id in u.excluded_missions:
-            broken.append(f"caveat excludes {mission_id}")
-        return broken
-
-    pledges_by_capability: dict[str, list] = defaultdict(list)
-    for u in scenario.unit_pledges:
-        pledges_by_capability[u.capability].append(u)
-    gap_items: dict[str, set[str]] = {}
-
-    def gap_items_of(r) -> set[str]:
-        """Equipment items that some pledge allowed on r lacks (computed once per r)."""
-        if r.requirement_id not in gap_items:
-            fillers = {r.capability, *may_fill.get(r.capability, ())}
-            gap_items[r.requirement_id] = {
-                item for cap in fillers for p in pledges_by_capability.get(cap, [])
-                if p.equipment_gap and not unit_rules_broken(p, r) for item in p.equipment_gap}
-        return gap_items[r.requirement_id]
-
-    used_units: dict[str, int] = defaultdict(int)
-    filled: dict[str, int] = defaultdict(int)
-    gap_need: dict[tuple[str, str], int] = defaultdict(int)
-    cost: dict[str, Decimal] = defaultdict(Decimal)
-    personnel: dict[str, int] = defaultdict(int)
-    women: dict[str, int] = defaultdict(int)
-    by_state: dict[tuple[str, str], int] = defaultdict(int)
-    months = policy.period_months
-    for a in plan.assignments:
-        u, r = pledges.get(a.pledge_id), reqs.get(a.requirement_id)
-        if u is None or r is None:
-            bad(f"assignment {a.pledge_id}->{a.requirement_id} names an unknown pledge or "
-                "requirement")
-            continue
-        if a.units <= 0:
-            bad(f"assignment {a.pledge_id}->{a.requirement_id} has {a.units} units")
-            continue
-        for why in unit_rules_broken(u, r):
-            bad(f"pledge {u.pledge_id} on {r.requirement_id}: {why}")
-        used_units[u.pledge_id] += a.units
-        filled[r.requirement_id] += a.units
-        for item, qty in u.equipment_gap.items():
-            gap_need[r.requirement_id, item] += qty * a.units
-        monthly = u.monthly_cost_usd if u.monthly_cost_usd is not None else \
-            u.personnel_per_unit * policy.reimbursement_rate_usd + u.equipment_monthly_cost_usd
-        move = transport_pledge.get((u.pledge_id, r.mission_id),
-                                    transport_state.get((u.state, r.mission_id), Decimal(0)))
-        cost[r.mission_id] += a.units * (months * monthly + move)
-        report.preference_penalty += a.units * points_pledge.get(
-            (u.pledge_id, r.mission_id), points_state.get((u.state, r.mission_id), Decimal(0)))
-        personnel[r.mission_id] += a.units * u.personnel_per_unit
-        women[r.mission_id] += a.units * u.women_per_unit
-        by_state[r.mission_id, u.state] += a.units * u.personnel_per_unit
-
-    for u in scenario.unit_pledges:
-        n = used_units.get(u.pledge_id, 0)
-        if n > u.units:
-            bad(f"pledge {u.pledge_id} deploys {n} units but offers {u.units}")
-        if u.must_deploy and n != u.units:
-            bad(f"pledge {u.pledge_id} must deploy all {u.units} units, deploys {n}")
-
-    used_items: dict[str, int] = defaultdict(int)
-    supplied: dict[tuple[str, str], int] = defaultdict(int)
-    for e in plan.equipment_flows:
-        q, r = kit.get(e.equipment_id), reqs.get(e.requirement_id)
-        if q is None or r is None or e.items <= 0:
-            bad(f"equipment flow {e.equipment_id}->{e.requirement_id} ({e.items} items) is "
-                "not a valid flow")
-            continue
-        serves_gap = q.item in gap_items_of(r)
-        if q.item != r.capability and not serves_gap:
-            bad(f"equipment {q.equipment_id} ({q.item}) is neither asked by {r.requirement_id} "
-                "nor a gap of a pledge that may serve it")
-        if r.deadline_days is not None and q.available_days > r.deadline_days:
-            bad(f"equipment {q.equipment_id} available in {q.available_days} days, "
-                f"deadline of {r.requirement_id} is {r.deadline_days}")
-        if q.allowed_missions and r.mission_id not in q.allowed_missions:
-            bad(f"equipment {q.equipment_id} is not allowed in {r.mission_id}")
-        if q.state in barred(r.mission_id):
-            bad(f"equipment {q.equipment_id}: {q.state} is excluded from {r.mission_id}")
-        used_items[q.equipment_id] += e.items
-        if q.item == r.capability:
-            filled[r.requirement_id] += e.items
-        else:
-            supplied[r.requirement_id, q.item] += e.items
-        cost[r.mission_id] += e.items * months * q.monthly_cost_usd
-    for q in scenario.equipment_pledges:
-        if used_items.get(q.equipment_id, 0) > q.quantity:
-            bad(f"equipment {q.equipment_id} sends {used_items[q.equipment_id]} items, "
-                f"offers {q.quantity}")
-    for (rid, item), need in gap_need.items():
-        if supplied.get((rid, item), 0) < need:
-            bad(f"requirement {rid}: units need {need} {item}, partners supply "
-                f"{supplied.get((rid, item), 0)}")
-
-    for r in scenario.requirements:
-        got = filled.get(r.requirement_id, 0)
-        if got > r.units:
-            bad(f"requirement {r.requirement_id} gets {got} units, asks {r.units}")
-        if r.mandatory and got < r.units:
-            bad(f"mandatory requirement {r.requirement_id} gets {got} of {r.units} units")
-        report.weighted_shortfall += policy.priority_weights[r.priority] * max(0, r.units - got)
-
-    paid: dict[str, Decimal] = defaultdict(Decimal)
-    given: dict[str, Decimal] = defaultdict(Decimal)
-    for flow in plan.funding_flows:
-        f = funds.get(flow.funding_id)
-        if f is None or flow.mission_id not in missions or flow.amount_usd < 0:
-            bad(f"funding flow {flow.funding_id}->{flow.mission_id} is not valid")
-            continue
-        if f.earmarked_missions and flow.mission_id not in f.earmarked_missions:
-            bad(f"funding {f.funding_id} is earmarked for {', '.join(f.earmarked_missions)}, "
-                f"not {flow.mission_id}")
-        paid[flow.mission_id] += flow.amount_usd
-        given[f.funding_id] += flow.amount_usd
-    for f in scenario.funding_pledges:
-        if given.get(f.funding_id, Decimal(0)) > f.amount_usd:
-            bad(f"funding {f.funding_id} pays {given[f.funding_id]}, pledged {f.amount_usd}")
-
-    for m in scenario.missions:
-        mid = m.mission_id
-        if cost.get(mid, Decimal(0)) > m.budget_usd + paid.get(mid, Decimal(0)):
-            bad(f"mission {mid} costs {cost[mid]} USD, budget {m.budget_usd} + funding "
-                f"{paid.get(mid, Decimal(0))}")
-        total = personnel.get(mid, 0)
-        if m.personnel_ceiling is not None and total > m.personnel_ceiling:
-            bad(f"mission {mid} deploys {total} personnel, ceiling {m.personnel_ceiling}")
-        target = m.women_target if m.women_target is not None else policy.women_target
-        if target is not None:
-            report.soft_goal_slack += max(Fraction(0), _share(target) * total - women[mid])
-        share = m.max_state_share if m.max_state_share is not None else policy.max_state_share
-        if share is not None:
-            for (mission_id, state), count in by_state.items():
-                if mission_id != mid:
-                    continue
-                excess = count - _share(share) * total
-                if excess > 0 and policy.state_share_hard:
-                    bad(f"{state} provides {count} of {total} personnel in {mid}, above the "
-                        f"{share:.0%} share limit")
-                elif excess > 0:
-                    report.soft_goal_slack += excess
-
-    report.cost_usd = sum(cost.values(), Decimal(0))
-    report.mission_cost_usd = dict(cost)
-    report.mission_personnel = dict(personnel)
+        report.units_changed = _check_deployment(plan, deployment, bad)
+    index = index_scenario(scenario)
+    tally = Tally()
+    _check_assignments(index, plan, tally, bad)
+    _check_unit_supply(index, tally, bad)
+    _check_equipment(index, plan, tally, bad)
+    report.weighted_shortfall += _check_lines(index, tally, bad)
+    _check_funding(index, plan, tally, bad)
+    report.soft_goal_slack += _check_missions(index, tally, bad)
+    report.preference_penalty = tally.preference_penalty
+    report.cost_usd = sum(tally.cost.values(), Decimal(0))
+    report.mission_cost_usd = dict(tally.cost)
+    report.mission_personnel = dict(tally.personnel)
     return report
+
+
+def _report(bad: Report, faults: Iterable[str | None]) -> None:
+    """Report each fault that is not ``None``."""
+    for fault in faults:
+        if fault is not None:
+            bad(fault)
+
+
+def _well_formed(index: ScenarioIndex, flows: Iterable[F],
+                 malformed: Callable[[ScenarioIndex, F], str | None], bad: Report) -> Iterator[F]:
+    """The flows that are well formed, in order; each malformed one is reported and skipped."""
+    for flow in flows:
+        fault = malformed(index, flow)
+        if fault is None:
+            yield flow
+        else:
+            bad(fault)
+
+
+def _check_deployment(plan: Plan, deployment: Deployment, bad: Report) -> int:
+    """Pins kept and bans respected; returns the units (and items) moved."""
+    planned = pins.planned_pairs(plan)
+    _report(bad, pins.pins_kept(deployment, planned))
+    _report(bad, pins.bans_respected(deployment, planned))
+    return pins.units_changed(deployment, planned)
+
+
+def _check_assignments(index: ScenarioIndex, plan: Plan, tally: Tally, bad: Report) -> None:
+    """Each assignment well formed and its unit allowed on its line; totals the good ones."""
+    for a in _well_formed(index, plan.assignments, malformed_assignment, bad):
+        u, r = index.pledges[a.pledge_id], index.requirements[a.requirement_id]
+        for why in broken_rules(PAIRING_RULES, index, u, r):
+            bad(f"pledge {u.pledge_id} on {r.requirement_id}: {why}")
+        tally.add_units(index, u, r, a.units)
+
+
+def _check_unit_supply(index: ScenarioIndex, tally: Tally, bad: Report) -> None:
+    """Each unit pledge within its units, and a must-deploy pledge deployed in full."""
+    for u in index.scenario.unit_pledges:
+        _report(bad, (supply.pledge_within_its_units(u, tally),
+                      supply.must_deploy_pledge_deploys_all(u, tally)))
+
+
+def _check_equipment(index: ScenarioIndex, plan: Plan, tally: Tally, bad: Report) -> None:
+    """Each equipment flow well formed and allowed, each equipment pledge within its quantity,
+    and every unit's equipment gap covered."""
+    for e in _well_formed(index, plan.equipment_flows, malformed_equipment_flow, bad):
+        q, r = index.kit[e.equipment_id], index.requirements[e.requirement_id]
+        _report(bad, broken_rules(equipment.EQUIPMENT_RULES, index, q, r))
+        tally.add_items(index, q, r, e.items)
+    _report(bad, (supply.equipment_within_its_quantity(q, tally)
+                  for q in index.scenario.equipment_pledges))
+    _report(bad, (equipment.gap_covered(line_item, need, tally)
+                  for line_item, need in tally.gap_need.items()))
+
+
+def _check_lines(index: ScenarioIndex, tally: Tally, bad: Report) -> int:
+    """Each line neither over-filled nor, when mandatory, short; returns the weighted
+    shortfall."""
+    shortfall = 0
+    for r in index.scenario.requirements:
+        got = tally.filled.get(r.requirement_id, 0)
+        _report(bad, (lines.line_not_over_filled(r, got), lines.mandatory_line_filled(r, got)))
+        shortfall += lines.weighted_shortfall(index.policy, r, got)
+    return shortfall
+
+
+def _check_funding(index: ScenarioIndex, plan: Plan, tally: Tally, bad: Report) -> None:
+    """Each funding flow well formed and within its earmark, each pledge within its amount."""
+    for flow in _well_formed(index, plan.funding_flows, malformed_funding_flow, bad):
+        f = index.funds[flow.funding_id]
+        _report(bad, (budget.funding_respects_earmark(f, flow),))
+        tally.add_funding(f, flow)
+    _report(bad, (supply.funding_within_its_amount(f, tally)
+                  for f in index.scenario.funding_pledges))
+
+
+def _check_missions(index: ScenarioIndex, tally: Tally, bad: Report) -> Fraction:
+    """Each mission within budget, ceiling and (hard) state share; returns the soft-goal slack
+    of the women targets and soft state-share limits."""
+    slack = Fraction(0)
+    for m in index.scenario.missions:
+        _report(bad, (budget.mission_within_budget(m, tally),
+                      personnel.mission_within_ceiling(m, tally)))
+        slack += personnel.women_target_shortfall(index.policy, m, tally)
+        _report(bad, personnel.state_share_within_limit(index.policy, m, tally))
+        slack += personnel.state_share_slack(index.policy, m, tally)
+    return slack
