@@ -23,6 +23,7 @@ from allocator.generators.families import SIZES, write_family  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Write the chosen sizes; return the exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", default=["small", "medium"], choices=list(SIZES),
                         help="family sizes to write (default: small medium)")
