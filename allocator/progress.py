@@ -15,6 +15,8 @@ from fractions import Fraction
 
 @dataclass(frozen=True)
 class Progress:
+    """One progress report of a solve: the level, its best value and bound, and the time."""
+
     level: str
     """Result name of the level being optimised (``weighted_shortfall``, ``cost_usd``, ...)."""
     level_number: int

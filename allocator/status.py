@@ -6,6 +6,8 @@ from enum import StrEnum
 
 
 class SolveStatus(StrEnum):
+    """The solver-neutral outcome of a solve; each backend maps its own status onto it."""
+
     OPTIMAL = "optimal"  # every objective level proven optimal
     FEASIBLE = "feasible"  # a verified plan, not proven optimal (time limit)
     INFEASIBLE = "infeasible"  # the hard rules cannot all hold

@@ -17,6 +17,8 @@ def money_scale(model: LinearModel) -> float:
 
 @dataclass
 class LevelOutcome:
+    """What a backend returns for one objective level."""
+
     status: SolveStatus
     values: list[int] | None  # every variable, rounded to integers, when a plan was found
     objective: float | None  # in model units (money units for money objectives)
@@ -110,6 +112,7 @@ def lock_lower(lower: int, scale: float) -> float:
 
 
 def var_bounds(model: LinearModel, index: int) -> tuple[float, float, bool]:
+    """A variable's bounds in the units a floating-point solver sees, and whether integer."""
     var = model.vars[index]
     if var.money:
         k = money_scale(model)
@@ -118,10 +121,12 @@ def var_bounds(model: LinearModel, index: int) -> tuple[float, float, bool]:
 
 
 def hint_value(model: LinearModel, index: int, value: int) -> float:
+    """A hint value in the units a floating-point solver sees."""
     return value * money_scale(model) if model.vars[index].money else float(value)
 
 
 def unscale(model: LinearModel, values: list[float]) -> list[int]:
+    """A floating-point solver's values back in model units, rounded to integers."""
     k = money_scale(model)
     return [round(value / k) if var.money else round(value)
             for var, value in zip(model.vars, values, strict=True)]

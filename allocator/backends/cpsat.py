@@ -57,6 +57,8 @@ class _Incumbents(cp_model.CpSolverSolutionCallback):
 
 
 class CpSatBackend(Backend):
+    """OR-Tools CP-SAT: the model exactly, in integers; the default backend."""
+
     name = "cpsat"
     # CP-SAT follows a hint before its own search; on datasets/un_2025 (2 cores) the levels
     # took 41-44 s with the previous level's plan as hint and 19 s without (8 workers), and

@@ -38,6 +38,8 @@ _REASON = {
 
 
 class MathOptBackend(Backend):
+    """A MIP solver bundled with OR-Tools, through MathOpt (money rows in dollars)."""
+
     solver_type: mathopt.SolverType
     lazy_rows = True
 
@@ -120,10 +122,14 @@ class MathOptBackend(Backend):
 
 
 class HighsBackend(MathOptBackend):
+    """HiGHS through MathOpt (never install highspy beside ortools)."""
+
     name = "highs"
     solver_type = mathopt.SolverType.HIGHS
 
 
 class ScipBackend(MathOptBackend):
+    """SCIP through MathOpt."""
+
     name = "scip"
     solver_type = mathopt.SolverType.GSCIP

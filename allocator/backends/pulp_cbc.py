@@ -30,6 +30,8 @@ _SOL_STATUS = {
 
 
 class CbcBackend(Backend):
+    """CBC through PuLP 3.x (the CBC binary PuLP bundles)."""
+
     name = "cbc"
 
     def __init__(self, model: LinearModel, *, threads: int | None = None, log: bool = False):

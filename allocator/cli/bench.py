@@ -22,6 +22,7 @@ def _seconds(value: float | None) -> str:
 
 
 def print_report(report: Report, console: Console, *, baseline: bool) -> None:
+    """The bench table (and the baseline comparison) for a terminal."""
     table = Table(box=box.SIMPLE_HEAD, title=f"allocator bench --suite {report.suite}")
     for header in ("instance", "size", "backend", "status", "objective", "known", "gap %",
                    "first s", "best s", "total s", "verdict"):

@@ -24,6 +24,7 @@ TimeLimitOpt = Annotated[float | None, typer.Option(
 
 
 def load_scenario(path: Path) -> Scenario:
+    """Read a scenario, or exit 2 listing every defect with its file, row and column."""
     from allocator.scenario.readers import read_scenario
 
     try:
@@ -33,6 +34,7 @@ def load_scenario(path: Path) -> Scenario:
 
 
 def exit_with_problems(source: Path, err: ScenarioError, outcome: str) -> NoReturn:
+    """Print every defect of ``err``, one per line, and exit 2."""
     errors.print(f"[bold red]{source}: {len(err.problems)} problem(s); {outcome}[/]",
                  soft_wrap=True)
     # One line per problem, never wrapped into a table, so it can be grepped and copied.

@@ -23,6 +23,9 @@ Pair = tuple[str, str]  # (pledge_id or equipment_id, requirement_id)
 
 @dataclass(frozen=True)
 class Deployment:
+    """What is deployed now: the units and items of each (pledge, requirement) pair, and the
+    pairs pinned or forbidden, for re-planning with the fewest changes."""
+
     current: Mapping[Pair, int] = field(default_factory=dict)
     """Units (items, for equipment) of each pledge now deployed on each requirement line."""
     pinned: frozenset[Pair] = frozenset()

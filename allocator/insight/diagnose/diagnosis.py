@@ -26,6 +26,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class Relaxation:
+    """How far one rule must give for a plan to exist, in its own unit."""
+
     rule: Rule
     amount: float  # in ``unit``
     unit: str
@@ -34,6 +36,8 @@ class Relaxation:
 
 @dataclass
 class Diagnosis:
+    """Why a scenario has no plan: the rules in conflict and the least relaxation."""
+
     feasible: bool
     conflict: list[Rule] = field(default_factory=list)
     relaxation: list[Relaxation] = field(default_factory=list)
