@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
+from allocator.scenario.checks import check_tables
 from allocator.scenario.schema import (
     TABLE_ROWS,
     Capability,
@@ -61,16 +62,10 @@ class Scenario(BaseModel):
         ``sources`` names where each table came from and ``row_numbers`` gives the user-visible
         number of each row, so that every problem points at the cell to fix.
         """
-        from allocator.scenario.validate import build_scenario
-
-        return build_scenario(
-            tables,
-            name=name,
-            description=description,
-            policy=policy,
-            sources=sources or {},
-            row_numbers=row_numbers or {},
-        )
+        checked_policy, rows = check_tables(tables, policy=policy, sources=sources or {},
+                                            row_numbers=row_numbers or {})
+        return cls(name=name, description=description, policy=checked_policy,
+                   **{table: list(items) for table, items in rows.items()})
 
     def revalidated(self) -> Scenario:
         """The same scenario validated again, rows and cross-references.
@@ -79,12 +74,9 @@ class Scenario(BaseModel):
         float budget or an unknown mission id; this turns it back into a checked scenario (or
         raises ScenarioError listing every problem).
         """
-        from allocator.scenario.validate import build_scenario
-
-        return build_scenario(
+        return type(self).from_tables(
             {table: [row.model_dump() for row in getattr(self, table)] for table in TABLE_ROWS},
-            name=self.name, description=self.description, policy=self.policy.model_dump(),
-            sources={}, row_numbers={})
+            name=self.name, description=self.description, policy=self.policy.model_dump())
 
     # ----- lookups -------------------------------------------------------------------------
     @cached_property
