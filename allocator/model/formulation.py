@@ -25,6 +25,9 @@ from allocator.plan.deployment import Deployment
 
 @dataclass
 class Formulation:
+    """The linear model of a problem and where its variables are: index lists and maps from
+    pairs, requirements, funding and missions to variable indices in ``model``."""
+
     problem: ProblemData
     model: LinearModel = field(default_factory=LinearModel)
     x: list[int] = field(default_factory=list)  # per unit pair
@@ -39,11 +42,14 @@ class Formulation:
     deployment_changes: dict[int, int] | None = None  # the ``changes`` level, if re-planning
 
     def slack_variables(self) -> set[int]:
+        """The soft-goal slack variables: women below target and state shares above limit."""
         return {*self.women_slack.values(), *self.share_slack.values()}
 
 
 def build_formulation(problem: ProblemData, deployment: Deployment | None = None
                       ) -> Formulation:
+    """The model of ``problem``: variables, every constraint family and the objective levels;
+    with ``deployment``, also its pins and bans and the ``changes`` level."""
     f = Formulation(problem)
     _variables(f)
     if deployment is not None:
@@ -134,6 +140,7 @@ def _equipment_gaps(f: Formulation) -> None:
 
 
 def mission_cost_terms(f: Formulation) -> dict[int, list[tuple[int, int]]]:
+    """Mission index -> (variable, cost in money units) of every pair serving it."""
     p = f.problem
     terms: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for i, pair in enumerate(p.unit_pairs):
@@ -165,6 +172,7 @@ def _funding(f: Formulation) -> None:
 
 
 def personnel_terms(f: Formulation, mi: int) -> list[tuple[int, int]]:
+    """(unit variable, personnel per unit) of every unit pair in mission ``mi``."""
     p = f.problem
     pledges = p.scenario.unit_pledges
     return [(f.x[i], pledges[p.unit_pairs[i].u].personnel_per_unit)

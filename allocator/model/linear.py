@@ -11,11 +11,12 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-LEVELS = ("shortfall", "soft_goals", "preference", "cost")
-
 
 @dataclass(frozen=True)
 class Var:
+    """A model variable: integer (or continuous) between ``lb`` and ``ub``; ``money`` marks one
+    measured in money units, which floating-point backends rescale."""
+
     name: str
     lb: int
     ub: int
@@ -36,12 +37,15 @@ class Row:
     lazy: bool = False  # a backend with ``lazy_rows`` adds it only once a plan breaks it
 
     def holds(self, values: list[int]) -> bool:
+        """Whether the row is satisfied by ``values`` (one value per variable index)."""
         activity = sum(c * values[v] for v, c in self.terms)
         return (self.lb is None or activity >= self.lb) and (self.ub is None or activity <= self.ub)
 
 
 @dataclass
 class LinearModel:
+    """Variables, rows and one objective per level: the model every backend solves."""
+
     vars: list[Var] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     objectives: dict[str, dict[int, int]] = field(default_factory=dict)
@@ -52,12 +56,16 @@ class LinearModel:
 
     def add_var(self, name: str, lb: int, ub: int, *, integer: bool = True,
                 money: bool = False) -> int:
+        """Add a variable and return its index; an upper bound below ``lb`` is raised to it."""
         self.vars.append(Var(name, lb, max(lb, ub), integer, money))
         return len(self.vars) - 1
 
     def add_row(self, family: str, label: str, terms: list[tuple[int, int]],
                 lb: int | None = None, ub: int | None = None, *, money: bool = False,
                 lazy: bool = False) -> None:
+        """Add ``lb <= sum(coef * var) <= ub``, zero coefficients dropped. A row with no money
+        variable is divided by its coefficients' gcd (bounds rounded inward, and then it is
+        not a money row)."""
         kept = tuple((v, c) for v, c in terms if c)
         if kept and not any(self.vars[v].money for v, _ in kept):
             # Every variable here is integer, so dividing by the coefficients' gcd and rounding
@@ -72,10 +80,12 @@ class LinearModel:
         self.rows.append(Row(family, label, kept, lb, ub, money, lazy))
 
     def size(self) -> dict[str, int]:
+        """How many variables, rows and nonzero coefficients the model has."""
         return {"variables": len(self.vars), "rows": len(self.rows),
                 "nonzeros": sum(len(row.terms) for row in self.rows)}
 
     def evaluate(self, level: str, values: list[int]) -> int:
+        """The value of objective ``level`` at ``values``."""
         return sum(coef * values[v] for v, coef in self.objectives[level].items())
 
 

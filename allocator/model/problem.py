@@ -2,7 +2,8 @@
 
 This is where the planner's rules become sets: only a (pledge, requirement) pair that passes
 every rule (capability or substitute, readiness, deadline, language, exclusions, caveats) gets
-a variable later. Money is held in integer cents from here on, so no backend ever rounds it.
+a variable later. Money is held in exact integers from here on (cents, then one money unit of
+``ProblemData.money_unit_cents`` cents), so no backend ever rounds it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ CENTS_PER_USD = 100
 
 
 def to_cents(amount: Decimal) -> int:
+    """``amount`` US$ as whole cents; ``ValueError`` if it holds a fraction of a cent."""
     cents = amount * CENTS_PER_USD
     if cents != cents.to_integral_value():
         raise ValueError(f"amount {amount} is not a whole number of cents")
@@ -50,7 +52,17 @@ class EquipmentPair:
 
 @dataclass
 class ProblemData:
-    """Solver-neutral, indexed view of a scenario. Indices are positions in the scenario lists."""
+    """Solver-neutral, indexed view of a scenario, made by ``compile_problem``.
+
+    Indexed: pledges, requirement lines, missions and funding pledges are ints, their positions
+    in the scenario's lists (``u`` unit pledge, ``q`` equipment pledge, ``r`` requirement line,
+    ``f`` funding pledge, missions by ``scenario.missions``). Sparse: only the compatible
+    (pledge, requirement) pairs are listed, in ``unit_pairs`` and ``equipment_pairs``, and the
+    ``*_of_*`` maps, filled on construction, give a requirement's, pledge's or mission's pair
+    indices. Money (pair costs, budgets, funding) is in integer money units of
+    ``money_unit_cents`` cents each; preference penalties in integer units of
+    ``preference_unit`` points; the soft goals are exact fractions.
+    """
 
     scenario: Scenario
     unit_pairs: list[UnitPair]
@@ -83,9 +95,11 @@ class ProblemData:
 
     @property
     def n_missions(self) -> int:
+        """How many missions the scenario has."""
         return len(self.scenario.missions)
 
     def pair_mission(self, pair: UnitPair | EquipmentPair) -> int:
+        """The index of the mission whose requirement line ``pair`` serves."""
         return self.requirement_mission[pair.r]
 
 
@@ -117,6 +131,7 @@ def excluded_states(mission: Mission) -> set[str]:
 
 
 def pledge_languages(scenario: Scenario, pledge: UnitPledge) -> set[str]:
+    """The pledge's own languages, or else its state's (none if the state is not listed)."""
     if pledge.languages:
         return set(pledge.languages)
     state = scenario.state_by_code.get(pledge.state)
@@ -124,12 +139,15 @@ def pledge_languages(scenario: Scenario, pledge: UnitPledge) -> set[str]:
 
 
 def pledge_deploy_days(scenario: Scenario, pledge: UnitPledge) -> int:
+    """Days the pledge needs to deploy: its own figure, or else the policy's for its readiness."""
     if pledge.deploy_days is not None:
         return pledge.deploy_days
     return scenario.policy.deploy_days_for(pledge.readiness)
 
 
 def unit_monthly_cost(scenario: Scenario, pledge: UnitPledge) -> Decimal:
+    """US$ per unit per month: the pledge's own figure, or else personnel at the policy's
+    reimbursement rate plus the equipment's monthly cost."""
     if pledge.monthly_cost_usd is not None:
         return pledge.monthly_cost_usd
     rate = scenario.policy.reimbursement_rate_usd
@@ -150,6 +168,7 @@ class Offer:
 
 
 def offer_of(scenario: Scenario, pledge: UnitPledge) -> Offer:
+    """The ``Offer`` of a unit pledge, defaults (deploy days, languages) filled in."""
     return Offer(pledge.capability, pledge.readiness.rank, pledge_deploy_days(scenario, pledge),
                  frozenset(pledge_languages(scenario, pledge)), pledge.state,
                  frozenset(pledge.allowed_missions), frozenset(pledge.excluded_missions))
@@ -169,6 +188,8 @@ class Need:
 
 
 def need_of(scenario: Scenario, requirement: Requirement) -> Need:
+    """The ``Need`` of a requirement line: its substitutes, the readiness it asks for (its own
+    or the policy's minimum) and the states its mission bars."""
     mission = scenario.mission_by_id[requirement.mission_id]
     min_readiness: Readiness = requirement.min_readiness or scenario.policy.min_readiness
     return Need(requirement.capability,
@@ -248,23 +269,52 @@ def _fraction(value: float | None) -> Fraction | None:
     return None if value is None else Fraction(str(value))
 
 
-def compile_problem(scenario: Scenario) -> ProblemData:
-    policy = scenario.policy
-    months = policy.period_months
-    mission_index = {m.mission_id: i for i, m in enumerate(scenario.missions)}
-    items = equipment_items(scenario)
-    fillers = substitutes(scenario)
-    transport = {key: to_cents(usd) for key, usd in transport_costs(scenario).items()}
-    points = preference_penalties(scenario)
+@dataclass(frozen=True)
+class _Prices:
+    """A scenario's money figures in integer cents, before they are divided by the money unit:
+    per unit pledge and per equipment pledge for the whole period, transport per
+    (pledge_id, mission_id), budget per mission and amount per funding pledge."""
 
+    transport: dict[tuple[str, str], int]
+    unit_cost: list[int]
+    equipment_cost: list[int]
+    budget: list[int]
+    funding: list[int]
+
+
+def _prices_in_cents(scenario: Scenario) -> _Prices:
+    """Every money figure of ``scenario`` in exact cents; raises ``ValueError`` on a fraction
+    of a cent. Monthly costs are multiplied by the policy's period."""
+    months = scenario.policy.period_months
+    transport = {key: to_cents(usd) for key, usd in transport_costs(scenario).items()}
     unit_cost = [to_cents(unit_monthly_cost(scenario, u)) * months for u in scenario.unit_pledges]
     equipment_cost = [to_cents(q.monthly_cost_usd) * months for q in scenario.equipment_pledges]
     budget = [to_cents(m.budget_usd) for m in scenario.missions]
     funding = [to_cents(f.amount_usd) for f in scenario.funding_pledges]
+    return _Prices(transport, unit_cost, equipment_cost, budget, funding)
 
-    # Pledges by (capability, mission they are restricted to, or None): a caveat that scopes a
-    # pledge to a few missions then rules it out before any pair is checked, which at 5,000
-    # pledges saves most of the checks.
+
+@dataclass(frozen=True)
+class _Supply:
+    """The pledges as pairing reads them, worked out once for all requirement lines: which
+    capabilities are equipment, who may fill what, each unit pledge's ``Offer``, and the
+    pledges grouped so that each line checks only the candidates that could fit."""
+
+    scenario: Scenario
+    prices: _Prices
+    items: set[str]
+    fillers: dict[str, set[str]]
+    offers: list[Offer]
+    # Unit pledges by (capability, mission they are restricted to, or None).
+    by_capability: dict[tuple[str, str | None], list[int]]
+    by_item: dict[str, list[int]]  # equipment pledges by item
+
+
+def _supply(scenario: Scenario, prices: _Prices) -> _Supply:
+    """Group the pledges for pairing: unit pledges by capability and scope, equipment pledges
+    by item."""
+    # A caveat that scopes a pledge to a few missions then rules it out before any pair is
+    # checked, which at 5,000 pledges saves most of the checks.
     by_capability: dict[tuple[str, str | None], list[int]] = defaultdict(list)
     for u, pledge in enumerate(scenario.unit_pledges):
         for scope in pledge.allowed_missions or [None]:
@@ -272,48 +322,111 @@ def compile_problem(scenario: Scenario) -> ProblemData:
     by_item: dict[str, list[int]] = defaultdict(list)
     for q, eq in enumerate(scenario.equipment_pledges):
         by_item[eq.item].append(q)
-
     offers = [offer_of(scenario, pledge) for pledge in scenario.unit_pledges]
+    return _Supply(scenario, prices, equipment_items(scenario), substitutes(scenario), offers,
+                   by_capability, by_item)
+
+
+def _unit_pairs_of(supply: _Supply, r: int, req: Requirement
+                   ) -> tuple[list[UnitPair], set[str]]:
+    """The unit pledges that may serve requirement line ``r`` (in pledge order, cost in cents
+    with transport), and the equipment items their gaps ask for."""
+    scenario, prices = supply.scenario, supply.prices
+    mission_id = req.mission_id
+    need = need_of(scenario, req)
+    capabilities = {req.capability} | supply.fillers.get(req.capability, set())
+    candidates = {u for c in capabilities for scope in (None, mission_id)
+                  for u in supply.by_capability.get((c, scope), [])}
+    pairs: list[UnitPair] = []
+    gaps: set[str] = set()
+    for u in sorted(candidates):
+        pledge = scenario.unit_pledges[u]
+        if compatible(supply.offers[u], need):
+            cents = prices.unit_cost[u] + prices.transport.get((pledge.pledge_id, mission_id), 0)
+            pairs.append(UnitPair(u=u, r=r, cost=cents))
+            gaps |= set(pledge.equipment_gap)
+    return pairs, gaps
+
+
+def _equipment_pairs_of(supply: _Supply, r: int, req: Requirement, needed: set[str]
+                        ) -> list[EquipmentPair]:
+    """The equipment pledges of the ``needed`` items that may serve line ``r``: in time for
+    its deadline, not scoped away from its mission and not from a barred state."""
+    scenario = supply.scenario
+    mission = scenario.mission_by_id[req.mission_id]
+    barred = excluded_states(mission)
+    pairs = []
+    for item in sorted(needed):
+        for q in supply.by_item.get(item, []):
+            eq = scenario.equipment_pledges[q]
+            if (
+                (req.deadline_days is None or eq.available_days <= req.deadline_days)
+                and (not eq.allowed_missions or mission.mission_id in eq.allowed_missions)
+                and eq.state not in barred
+            ):
+                pairs.append(EquipmentPair(q=q, r=r, cost=supply.prices.equipment_cost[q]))
+    return pairs
+
+
+def _compatible_pairs(supply: _Supply
+                      ) -> tuple[list[UnitPair], list[EquipmentPair], list[bool]]:
+    """Every compatible pair, line by line (costs still in cents), and which lines ask for
+    equipment. An equipment line is served by pledges of its item; a unit line by the unit
+    pledges that pass ``compatible`` and by equipment for those units' gaps."""
     unit_pairs: list[UnitPair] = []
     equipment_pairs: list[EquipmentPair] = []
     is_equipment: list[bool] = []
-    for r, req in enumerate(scenario.requirements):
-        mission = scenario.mission_by_id[req.mission_id]
-        barred = excluded_states(mission)
-        is_equipment.append(req.capability in items)
-        if req.capability in items:
+    for r, req in enumerate(supply.scenario.requirements):
+        is_equipment.append(req.capability in supply.items)
+        if req.capability in supply.items:
             needed = {req.capability}
         else:
-            needed = set()
-            subs = fillers.get(req.capability, set())
-            need = need_of(scenario, req)
-            candidates = {i for c in {req.capability} | subs for scope in (None, mission.mission_id)
-                          for i in by_capability.get((c, scope), [])}
-            for u in sorted(candidates):
-                pledge = scenario.unit_pledges[u]
-                if compatible(offers[u], need):
-                    cents = unit_cost[u] + transport.get((pledge.pledge_id, mission.mission_id), 0)
-                    unit_pairs.append(UnitPair(u=u, r=r, cost=cents))
-                    needed |= set(pledge.equipment_gap)
-        for item in sorted(needed):
-            for q in by_item.get(item, []):
-                eq = scenario.equipment_pledges[q]
-                if (
-                    (req.deadline_days is None or eq.available_days <= req.deadline_days)
-                    and (not eq.allowed_missions or mission.mission_id in eq.allowed_missions)
-                    and eq.state not in barred
-                ):
-                    equipment_pairs.append(EquipmentPair(q=q, r=r, cost=equipment_cost[q]))
+            pairs, needed = _unit_pairs_of(supply, r, req)
+            unit_pairs += pairs
+        equipment_pairs += _equipment_pairs_of(supply, r, req, needed)
+    return unit_pairs, equipment_pairs, is_equipment
 
-    # Money unit: the greatest common divisor of every money figure, in cents. Dividing by it
-    # is exact (no rounding anywhere) and keeps CP-SAT's coefficients as small as the data allow.
-    unit = math.gcd(*(p.cost for p in unit_pairs), *(p.cost for p in equipment_pairs),
-                    *budget, *funding) or 1
-    # Penalties are exact too: integers over the least common denominator, divided by their gcd.
+
+def _pair_penalties(scenario: Scenario, unit_pairs: list[UnitPair]) -> tuple[list[int], Fraction]:
+    """Each unit pair's preference penalty per unit as an exact integer, and the points one
+    integer unit stands for: integers over the least common denominator, divided by their
+    gcd. No preferences: an empty list and a unit of 1."""
+    points = preference_penalties(scenario)
     penalty_of = [Fraction(points.get((scenario.unit_pledges[p.u].pledge_id,
                                        scenario.requirements[p.r].mission_id), 0))
                   for p in unit_pairs] if points else []
-    penalties, preference_unit = _integer_scale(penalty_of)
+    return _integer_scale(penalty_of)
+
+
+def _mission_goal(scenario: Scenario, attribute: str) -> list[Fraction | None]:
+    """Per mission, its own ``attribute`` (``women_target`` or ``max_state_share``) or else
+    the policy's, as an exact fraction; None where neither sets one."""
+    goals = []
+    for mission in scenario.missions:
+        value = getattr(mission, attribute)
+        goals.append(_fraction(value if value is not None
+                               else getattr(scenario.policy, attribute)))
+    return goals
+
+
+def compile_problem(scenario: Scenario) -> ProblemData:
+    """Compile ``scenario`` into ``ProblemData``: entities indexed by their position in the
+    scenario's lists, the sparse set of compatible (pledge, requirement) pairs (only a pair
+    that passes every rule gets a variable later) and money in integer units.
+
+    Every money figure is converted to exact cents and then divided by one money unit, the
+    greatest common divisor of all of them (``ProblemData.money_unit_cents``): exact, and it
+    keeps CP-SAT's coefficients as small as the data allow. Preference penalties are likewise
+    exact integers of ``ProblemData.preference_unit`` points. Raises ``ValueError`` where an
+    amount is not a whole number of cents.
+    """
+    policy = scenario.policy
+    mission_index = {m.mission_id: i for i, m in enumerate(scenario.missions)}
+    prices = _prices_in_cents(scenario)
+    unit_pairs, equipment_pairs, is_equipment = _compatible_pairs(_supply(scenario, prices))
+    unit = math.gcd(*(p.cost for p in unit_pairs), *(p.cost for p in equipment_pairs),
+                    *prices.budget, *prices.funding) or 1
+    penalties, preference_unit = _pair_penalties(scenario, unit_pairs)
     unit_pairs = [UnitPair(p.u, p.r, p.cost // unit, k)
                   for p, k in zip(unit_pairs, penalties or [0] * len(unit_pairs), strict=True)]
     equipment_pairs = [EquipmentPair(p.q, p.r, p.cost // unit) for p in equipment_pairs]
@@ -327,16 +440,14 @@ def compile_problem(scenario: Scenario) -> ProblemData:
         requirement_mission=[mission_index[r.mission_id] for r in scenario.requirements],
         requirement_weight=[weights[r.priority] for r in scenario.requirements],
         requirement_is_equipment=is_equipment,
-        budget=[b // unit for b in budget],
-        funding=[f // unit for f in funding],
+        budget=[b // unit for b in prices.budget],
+        funding=[f // unit for f in prices.funding],
         funding_missions=[
             [mission_index[m] for m in f.earmarked_missions] if f.earmarked_missions
             else list(range(len(scenario.missions)))
             for f in scenario.funding_pledges
         ],
-        women_target=[_fraction(m.women_target if m.women_target is not None
-                                else policy.women_target) for m in scenario.missions],
-        max_state_share=[_fraction(m.max_state_share if m.max_state_share is not None
-                                   else policy.max_state_share) for m in scenario.missions],
+        women_target=_mission_goal(scenario, "women_target"),
+        max_state_share=_mission_goal(scenario, "max_state_share"),
         state_share_hard=policy.state_share_hard,
     )
