@@ -20,7 +20,9 @@ from allocator.sweeps.runner import pool_of
 
 COLUMNS = ["scale", "mission_id", "budget_usd", "spent_usd", "funding_usd", "units_asked",
            "units_filled", "coverage", "status", "weighted_shortfall", "cost_usd"]
+"""The columns of ``budget_sensitivity``'s table, in order."""
 DEFAULT_SCALES = tuple(round(0.5 + 0.1 * k, 1) for k in range(11))
+"""Budget scales swept by default: 50% to 150% in steps of 10%."""
 
 
 def _rows_at(scenario: Scenario, scale: float, backend: str, time_limit: float | None

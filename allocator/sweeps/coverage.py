@@ -31,6 +31,7 @@ from ortools.sat.python import cp_model
 
 from allocator.backends.cpsat import _STATUS
 from allocator.model.formulation import Formulation, build_formulation
+from allocator.model.linear import LinearModel
 from allocator.model.problem import compile_problem, pledge_deploy_days
 from allocator.scenario.scenario import Scenario
 from allocator.status import SolveStatus
@@ -51,6 +52,9 @@ LOCAL_SHARE = 0.25
 
 @dataclass(frozen=True)
 class CoverageOutcome:
+    """The answer to one question: status, least weighted shortfall and units filled per
+    requirement line (None without a plan), and the seconds it took."""
+
     status: SolveStatus
     weighted_shortfall: int | None
     filled: tuple[int, ...] | None  # units or items filled per requirement, scenario order
@@ -64,9 +68,30 @@ class CoverageModel:
     def __init__(self, scenario: Scenario, *, time_limit: float | None = None) -> None:
         self.scenario = scenario
         self.time_limit = time_limit
-        problem = compile_problem(scenario)
-        f = build_formulation(problem)
-        model = f.model
+        f = build_formulation(compile_problem(scenario))
+        self._build_cp(f.model)
+        self._index_pledges(f)
+        sc = scenario
+        self._shortfall_var = f.s
+        self._mission_vars = _variables_by_mission(f)
+        self._mission_of = {var: m for m, variables in self._mission_vars.items()
+                            for var in variables}
+        self.units = tuple(r.units for r in sc.requirements)
+        self.pledge_ids = frozenset(
+            [u.pledge_id for u in sc.unit_pledges] + [q.equipment_id for q in
+                                                      sc.equipment_pledges]
+            + [g.funding_id for g in sc.funding_pledges])
+        self._money_usd = {var: f.model.money_unit_cents / 100 for var in f.y.values()}
+        self.floor = 0
+        self._base_values: list[int] | None = None
+        self.base = self._solve(set(), [], keep_values=True)
+        if self.base.status is SolveStatus.OPTIMAL and self.base.weighted_shortfall is not None:
+            # Only a proven optimum bounds the variants (a time limit may stop short of it).
+            self.floor = self.base.weighted_shortfall
+
+    def _build_cp(self, model: LinearModel) -> None:
+        """The CP-SAT model of ``model``'s rows with the shortfall level as objective, and the
+        floor row on it; remembers the variables' bounds and the must-deploy rows."""
         self.cp = cp_model.CpModel()
         xs = [self.cp.new_int_var(v.lb, v.ub, v.name) for v in model.vars]
         self._xs = xs
@@ -89,7 +114,10 @@ class CoverageModel:
         # too and may free money for better plans. Its domain is set per solve.
         self._floor = self.cp.add_linear_constraint(shortfall, 0, cp_model.INT_MAX).index
 
-        sc = scenario
+    def _index_pledges(self, f: Formulation) -> None:
+        """Per pledge id, the variables it supplies (units, items or dollars), and for unit
+        and equipment pledges the most days each pair's deadline leaves it, for delays."""
+        problem, sc = f.problem, f.problem.scenario
         self._vars_of: dict[str, list[int]] = defaultdict(list)
         # Per pledge, its (variable, latest deploy days allowed) pairs, for delays.
         self._deadlines: dict[str, list[tuple[int, int | None]]] = defaultdict(list)
@@ -107,22 +135,6 @@ class CoverageModel:
                 (f.e[i], None if slack is None else slack - eq.available_days))
         for (fi, _), var in f.y.items():
             self._vars_of[sc.funding_pledges[fi].funding_id].append(var)
-        self._shortfall_var = f.s
-        self._mission_vars = _variables_by_mission(f)
-        self._mission_of = {var: m for m, variables in self._mission_vars.items()
-                            for var in variables}
-        self.units = tuple(r.units for r in sc.requirements)
-        self.pledge_ids = frozenset(
-            [u.pledge_id for u in sc.unit_pledges] + [q.equipment_id for q in
-                                                      sc.equipment_pledges]
-            + [g.funding_id for g in sc.funding_pledges])
-        self._money_usd = {var: model.money_unit_cents / 100 for var in f.y.values()}
-        self.floor = 0
-        self._base_values: list[int] | None = None
-        self.base = self._solve(set(), [], keep_values=True)
-        if self.base.status is SolveStatus.OPTIMAL and self.base.weighted_shortfall is not None:
-            # Only a proven optimum bounds the variants (a time limit may stop short of it).
-            self.floor = self.base.weighted_shortfall
 
     def base_use(self, pledge_id: str) -> float:
         """Units, items or US$ of a pledge that the base coverage plan uses."""
@@ -131,6 +143,8 @@ class CoverageModel:
                    if values)
 
     def _held_at_zero(self, withdrawn: Iterable[str], delays: Mapping[str, int]) -> set[int]:
+        """The variables to hold at 0: every one of a withdrawn pledge, and a delayed pledge's
+        on lines whose deadline it no longer meets; ``KeyError`` for an unknown pledge id."""
         held: set[int] = set()
         for pledge_id in withdrawn:
             if pledge_id not in self.pledge_ids:

@@ -23,6 +23,7 @@ from allocator.sweeps.runner import Question, answer
 
 COLUMNS = ["draw", "mission_id", "units_asked", "units_filled", "coverage", "status",
            "weighted_shortfall", "withdrawn", "delayed"]
+"""The columns of ``monte_carlo``'s table, in order."""
 
 
 def draw_disruptions(scenario: Scenario, draws: int, seed: int,

@@ -28,6 +28,7 @@ from allocator.sweeps.runner import Question, answer
 COLUMNS = ["withdrawn", "kind", "state", "used_in_base", "solved", "status",
            "weighted_shortfall", "d_weighted_shortfall", "units_filled", "d_units_filled",
            "seconds"]
+"""The columns of ``n_minus_1``'s table, in order."""
 
 
 @dataclass(frozen=True)

@@ -40,11 +40,13 @@ _cache = threading.local()
 
 
 def scenario_token(scenario: Scenario, time_limit: float | None) -> str:
+    """A digest of ``scenario`` and ``time_limit``: which cached model a chunk may reuse."""
     text = scenario.model_dump_json() + f"|{time_limit}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _model(token: str, scenario: Scenario, time_limit: float | None) -> CoverageModel:
+    """This thread's model of ``scenario``, built anew when ``token`` changes."""
     if getattr(_cache, "token", None) != token:
         _cache.model = CoverageModel(scenario, time_limit=time_limit)
         _cache.token = token
