@@ -14,7 +14,9 @@ from allocator.bench.cases import BenchCase
 
 # CBC is compared with the PuLP/CBC notebook model; every other backend with plain CP-SAT.
 BASELINE_OF_BACKEND = {"cbc": pulp}
+"""Backend -> the peer model it is compared with, where not ``DEFAULT_BASELINE``."""
 DEFAULT_BASELINE = cpsat
+"""The peer model of every backend not in ``BASELINE_OF_BACKEND``."""
 
 
 class Baselines:

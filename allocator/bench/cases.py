@@ -24,11 +24,13 @@ from allocator.bench.gap_scenario import gap_scenario
 from allocator.scenario.scenario import Scenario
 
 SUITES = ("smoke", "gap", "scale", "all")
+"""The suite names ``build_suite`` accepts (see the module docstring)."""
 DATASETS = Path(__file__).resolve().parents[2] / "datasets"
 """The repository's datasets folder (present in a source checkout)."""
 
 LEVEL_KEYS = {"shortfall": "weighted_shortfall", "soft_goals": "soft_goal_slack",
               "preference": "preference_penalty", "cost": "cost_usd"}
+"""Objective level (as a policy names it) -> its key in ``AllocationResult.objective``."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,9 @@ class Reference:
 
 @dataclass(frozen=True)
 class BenchCase:
+    """One benchmark instance: how to load its scenario, the time limit and tolerance it is
+    run with, and what is known of its answer (``reference``; ``gap`` for a GAP instance)."""
+
     name: str
     group: str
     size: str
@@ -67,6 +72,8 @@ class BenchCase:
 
 @dataclass
 class Suite:
+    """The cases of a suite, and what of it was skipped on this machine."""
+
     cases: list[BenchCase]
     skipped: list[str]
     """Why parts of the suite could not be built here (e.g. the GAP directory is absent)."""
@@ -86,6 +93,8 @@ def _gap_case(inst: GapInstance, group: str, time_limit_s: float, tolerance_pct:
 
 def public_gap_cases(gap_dir: Path, sets: Iterable[str], time_limit_s: float = 60.0
                      ) -> list[BenchCase]:
+    """The public instances of ``sets`` in ``gap_dir``, each judged against its published
+    value (at the optimum for gap1-12, within 0.5% for A-E)."""
     cases = []
     for inst in load_public(gap_dir, sets):
         assert inst.known is not None  # load_public fills every public instance's value
@@ -150,6 +159,8 @@ def _family_case(size: str) -> BenchCase:
 
 def scale_cases(sizes: Iterable[str] = ("small", "medium", "un_2025", "large", "xl")
                 ) -> tuple[list[BenchCase], list[str]]:
+    """The scale cases of ``sizes`` and why any were skipped: datasets with a committed
+    ``expected.json``, and the generated ``large`` and ``xl`` families with their targets."""
     cases, skipped = [], []
     for size in sizes:
         folder = DATASETS / ("un_2025" if size == "un_2025" else f"families/{size}")

@@ -21,8 +21,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 Matrix = tuple[tuple[int, ...], ...]
+"""Agents x jobs integers, one tuple per agent."""
 
 SENSES = ("max", "min")
+"""An instance's sense: profits maximised or costs minimised."""
 
 # --------------------------------------------------------------------------------------------
 # Published values (facts, with sources).
@@ -260,6 +262,7 @@ def load_public(gap_dir: str | os.PathLike[str], sets: Iterable[str]) -> list[Ga
 # --------------------------------------------------------------------------------------------
 
 GENERATED_KINDS = ("c", "d", "e")
+"""The instance types ``generate`` draws."""
 
 
 def _draw_c(rng: random.Random) -> tuple[int, int]:

@@ -21,6 +21,7 @@ from allocator.scenario.scenario import Scenario
 
 STATE = "GAP"  # every job comes from one placeholder contributor; no share limits apply
 CAPABILITY = "GAP_JOB"
+"""The one capability every job pledge offers and every mission asks for."""
 
 
 def gap_scenario(inst: GapInstance, *, time_limit_s: float = 60.0) -> Scenario:

@@ -30,6 +30,7 @@ from allocator.result.result import AllocationResult
 from allocator.solve import solve
 
 OK, WRONG, OVER_TARGET, NO_REFERENCE = "ok", "WRONG", "over target", "no reference"
+"""The verdicts of ``judge``; only ``WRONG`` fails ``allocator bench``."""
 
 
 @dataclass
@@ -60,11 +61,14 @@ class BenchRow:
 
     @property
     def wrong(self) -> bool:
+        """Whether the verdict is ``WRONG``."""
         return self.verdict == WRONG
 
 
 @dataclass
 class Report:
+    """A benchmark run: its rows, the parts of the suite skipped, and the machine it ran on."""
+
     suite: str
     rows: list[BenchRow] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
@@ -72,6 +76,7 @@ class Report:
 
     @property
     def wrong(self) -> list[BenchRow]:
+        """The rows judged ``WRONG``."""
         return [row for row in self.rows if row.wrong]
 
 
@@ -142,6 +147,8 @@ def _vector(case: BenchCase, result: AllocationResult) -> tuple[float, ...] | No
 
 # ----- running ------------------------------------------------------------------------------
 Baseline = Callable[[BenchCase, str, float], Any]
+"""``baseline(case, backend, time_limit_s)``: a peer model's run with ``objective``,
+``seconds`` and ``proven`` (see ``allocator.bench.baseline.Baselines``)."""
 
 
 def run_case(case: BenchCase, backend: str, *, time_limit_s: float | None = None,
@@ -213,6 +220,8 @@ def run_cases(cases: list[BenchCase], backends: list[str], *, suite: str = "cust
 
 
 def machine_facts() -> dict[str, Any]:
+    """The platform, Python, CPU count and name, and the ortools and pulp versions (None where
+    not installed), for the report."""
     from importlib.metadata import version
 
     facts: dict[str, Any] = {"platform": platform.platform(), "python": platform.python_version(),

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 Grid = Sequence[Sequence[int]]
+"""Agents x jobs integers, one row per agent."""
 
 
 @dataclass(frozen=True)
