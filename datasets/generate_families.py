@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+"""The repository root, put on ``sys.path`` when the package is not installed."""
 if str(ROOT) not in sys.path:  # run as a plain script, without installing the package
     sys.path.insert(0, str(ROOT))
 

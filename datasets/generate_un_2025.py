@@ -15,12 +15,14 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+"""The repository root, put on ``sys.path`` when the package is not installed."""
 if str(ROOT) not in sys.path:  # run as a plain script, without installing the package
     sys.path.insert(0, str(ROOT))
 
 from allocator.generators.un_2025 import summary, write_un_2025  # noqa: E402
 
 OUT_DIR = Path(__file__).parent / "un_2025"
+"""Where the dataset is written: ``un_2025/`` next to this script."""
 
 
 def main() -> None:

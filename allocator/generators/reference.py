@@ -256,16 +256,21 @@ def check_gap_table(table: Mapping[str, Mapping[str, int]], name: str) -> None:
     check_capabilities([item for need in table.values() for item in need], name, "equipment")
 
 
-check_capabilities(DESCRIPTIONS, "DESCRIPTIONS")
-check_capabilities(PERSONNEL_RANGE, "PERSONNEL_RANGE", "unit")
-check_complete(PERSONNEL_RANGE, UNIT_CAPABILITIES, "PERSONNEL_RANGE")
-check_gap_table(STANDARD_GAP, "STANDARD_GAP")
-for _name, _table in (("FAMILIES_LEASE_USD", FAMILIES_LEASE_USD),
-                      ("UN_2025_LEASE_USD", UN_2025_LEASE_USD)):
-    check_capabilities(_table, _name, "equipment")
-    check_complete(_table, EQUIPMENT_ITEMS, _name)
-for _name, _table in (("FAMILIES_ALL_IN_MONTHLY", FAMILIES_ALL_IN_MONTHLY),
-                      ("UN_2025_ALL_IN_MONTHLY", UN_2025_ALL_IN_MONTHLY)):
-    check_capabilities(_table, _name, "unit")
-check_states(EQUIPMENT_POOR, "EQUIPMENT_POOR")
-check_states(spec_keys(FUNDING_DONORS), "FUNDING_DONORS")
+def _check() -> None:
+    """Every table above names catalogue capabilities and member states of this module."""
+    check_capabilities(DESCRIPTIONS, "DESCRIPTIONS")
+    check_capabilities(PERSONNEL_RANGE, "PERSONNEL_RANGE", "unit")
+    check_complete(PERSONNEL_RANGE, UNIT_CAPABILITIES, "PERSONNEL_RANGE")
+    check_gap_table(STANDARD_GAP, "STANDARD_GAP")
+    for name, table in (("FAMILIES_LEASE_USD", FAMILIES_LEASE_USD),
+                       ("UN_2025_LEASE_USD", UN_2025_LEASE_USD)):
+        check_capabilities(table, name, "equipment")
+        check_complete(table, EQUIPMENT_ITEMS, name)
+    for name, table in (("FAMILIES_ALL_IN_MONTHLY", FAMILIES_ALL_IN_MONTHLY),
+                       ("UN_2025_ALL_IN_MONTHLY", UN_2025_ALL_IN_MONTHLY)):
+        check_capabilities(table, name, "unit")
+    check_states(EQUIPMENT_POOR, "EQUIPMENT_POOR")
+    check_states(spec_keys(FUNDING_DONORS), "FUNDING_DONORS")
+
+
+_check()
