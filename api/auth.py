@@ -32,10 +32,13 @@ RANK = {Role.analyst: 0, Role.planner: 1, Role.admin: 2}
 
 
 def allows(role: str, needed: Role) -> bool:
+    """Whether a token of ``role`` may do what ``needed`` may (each role may do what the ones below
+    it may)."""
     return RANK[Role(role)] >= RANK[needed]
 
 
 def digest(secret: str) -> str:
+    """The SHA-256 hex digest a token is stored and looked up by."""
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -49,6 +52,7 @@ def create_token(session: Session, *, name: str, role: Role, workspace: str) -> 
 
 
 def find_token(session: Session, secret: str) -> Token | None:
+    """The token with this secret, or None when it is unknown or revoked."""
     token = session.scalars(select(Token).where(Token.token_hash == digest(secret))).first()
     if token is None or token.revoked_at is not None:
         return None

@@ -10,6 +10,7 @@ from .settings import Settings
 
 
 def serve(host: str, port: int) -> None:
+    """Run the service (``allocator serve``) on ``host``:``port`` until it is stopped."""
     # One server process: the job runner and its worker processes live beside it. Uvicorn's
     # access log is off because the service writes its own structured request log.
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port, access_log=False,

@@ -39,20 +39,27 @@ from sqlalchemy.orm import (
 
 
 def new_id() -> str:
+    """A new random id (32 hex digits) for a token, scenario or job."""
     # Random ids: knowing one scenario's id says nothing about another's.
     return uuid.uuid4().hex
 
 
 def utcnow() -> datetime:
+    """The time now, in UTC and time-zone aware, as every time the service stores."""
     return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
+    """The tables' declarative base: dicts are stored as JSON, datetimes with their time zone."""
+
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         dict[str, Any]: JSON, datetime: DateTime(timezone=True)}
 
 
 class Token(Base):
+    """An API token: its name, workspace, role and the digest of its secret; revoked once
+    ``revoked_at`` is set."""
+
     __tablename__ = "tokens"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
@@ -65,6 +72,8 @@ class Token(Base):
 
 
 class ScenarioRecord(Base):
+    """A submitted scenario of one workspace, in document form, with its rows per table."""
+
     __tablename__ = "scenarios"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
@@ -78,6 +87,9 @@ class ScenarioRecord(Base):
 
 
 class Job(Base):
+    """A solve, what-if or sweep job: its options, status, progress and outcome (what a what-if or
+    sweep asked is its ``request``)."""
+
     __tablename__ = "jobs"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
@@ -135,6 +147,8 @@ class JobResult(Base):
 
 
 def make_engine(url: str) -> Engine:
+    """An engine for ``url``: SQLite with its write-ahead log, busy timeout and foreign keys on, or
+    any other database checked before each use."""
     if url.startswith("sqlite"):
         # A pool as large as the server's thread pool (40): overflow connections are opened
         # and closed per request, each with its pragmas, which under 50 polling clients cost

@@ -22,18 +22,22 @@ bearer = HTTPBearer(auto_error=False, description="an API token: Authorization: 
 # Dependencies that do no I/O are ``async``: FastAPI runs a plain ``def`` one in its thread
 # pool, and those hops were a fifth of a poll's CPU time under 50 clients (py-spy).
 async def get_database(request: Request) -> Database:
+    """The app's database."""
     return request.app.state.db
 
 
 async def get_settings(request: Request) -> Settings:
+    """The app's settings."""
     return request.app.state.settings
 
 
 async def get_runner(request: Request) -> JobRunner:
+    """The app's job runner."""
     return request.app.state.runner
 
 
 def get_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    """A database session for the request, committed when the route returns without error."""
     # Committed when the route returns without error; a route may commit earlier, e.g.
     # before it tells the job runner about a new job.
     with db.sessions() as session:
@@ -74,6 +78,8 @@ async def _caller(request: Request,
 
 
 def require(role: Role) -> Callable[..., Any]:
+    """A dependency that returns the caller's token if its role is at least ``role``, and answers
+    403 otherwise."""
     async def check(token: Annotated[Token, Depends(_caller)]) -> Token:
         if not allows(token.role, role):
             raise ApiError(403, "forbidden",

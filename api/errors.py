@@ -14,6 +14,9 @@ from allocator.errors import ScenarioError
 
 
 class ApiError(Exception):
+    """An error the service answers with: an HTTP status, a code and a message, with optional
+    headers and located problems."""
+
     def __init__(self, status: int, code: str, message: str,
                  headers: dict[str, str] | None = None,
                  problems: list[dict[str, Any]] | None = None):
@@ -33,6 +36,7 @@ def invalid_request(table: str, column: str | None, message: str,
 
 def body(code: str, message: str, problems: list[dict[str, Any]] | None = None
          ) -> dict[str, Any]:
+    """The JSON body of every error: ``{"error": code, "message": text, "problems": [...]}``."""
     return {"error": code, "message": message, "problems": problems or []}
 
 
@@ -46,6 +50,9 @@ def _request_problem(error: dict[str, Any]) -> dict[str, Any]:
 
 
 def install(app: FastAPI) -> None:
+    """Answer every error in the one JSON form: the service's own, the library's scenario
+    problems, FastAPI's validation and HTTP errors."""
+
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, err: ApiError) -> JSONResponse:
         return JSONResponse(body(err.code, err.message, err.problems), status_code=err.status,

@@ -54,6 +54,8 @@ def _table(frame: pd.DataFrame) -> dict[str, Any]:
 
 def run(kind: str, parameters: dict[str, Any], scenario: Scenario, *, backend: str,
         time_limit: float | None, progress: Progress) -> dict[str, Any]:
+    """Run a what-if or sweep job and return its result document; ``progress`` hears (done, total)
+    per variant."""
     tables: dict[str, pd.DataFrame]
     if kind == "whatif":
         solved: dict[str, AllocationResult] = {}
@@ -86,11 +88,14 @@ def run(kind: str, parameters: dict[str, Any], scenario: Scenario, *, backend: s
 
 
 def frames(document: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """A result document's tables as DataFrames, by name."""
     return {name: pd.DataFrame(table["rows"], columns=table["columns"])
             for name, table in document["tables"].items()}
 
 
 def to_xlsx(document: dict[str, Any]) -> bytes:
+    """A result document as an Excel workbook, a sheet per table (names cut to Excel's 31
+    characters)."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as book:
         for name, frame in frames(document).items():
@@ -99,6 +104,7 @@ def to_xlsx(document: dict[str, Any]) -> bytes:
 
 
 def to_csv_zip(document: dict[str, Any]) -> bytes:
+    """A result document as a zip of CSV files, one per table."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, frame in frames(document).items():

@@ -46,6 +46,9 @@ class _Running:
 
 
 class JobRunner:
+    """Starts queued jobs in worker processes, at most ``settings.workers`` at once, and stops them
+    on cancel or shutdown; it also runs ``POST /v1/solve`` in a pool of processes."""
+
     def __init__(self, db: Database, settings: Settings, metrics: Metrics):
         self.db = db
         self.settings = settings

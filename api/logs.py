@@ -18,6 +18,9 @@ _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 
 class JsonFormatter(logging.Formatter):
+    """Formats a log record as one JSON object: time, level, logger, message and the record's extra
+    fields."""
+
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
@@ -32,6 +35,7 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure(level: str) -> None:
+    """Send the service's logs (``allocator.api``) to stderr as JSON lines, from ``level`` up."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger("allocator.api")

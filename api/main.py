@@ -21,6 +21,8 @@ from .settings import Settings
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the service from ``settings`` (default: the environment's); storage and the job runner
+    start and stop with the app."""
     settings = settings or Settings()
     logs.configure(settings.log_level)
     db = Database(settings.database_url)

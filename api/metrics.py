@@ -11,6 +11,9 @@ JOB_BUCKETS = (0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800)
 
 
 class Metrics:
+    """The service's Prometheus metrics, in a registry of their own: requests, request and job
+    durations, and jobs by status."""
+
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter("allocator_http_requests", "HTTP requests answered",

@@ -7,10 +7,23 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
+from allocator.backends import DEFAULT_BACKEND, backend_names
+
 from .auth import Role
 
 
+def _choices(names: list[str]) -> str:
+    marked = [f"{n} (default)" if n == DEFAULT_BACKEND else n for n in names]
+    return marked[0] if len(marked) == 1 else f"{', '.join(marked[:-1])} or {marked[-1]}"
+
+
+BACKEND_DESCRIPTION = _choices(backend_names())
+"""The ``backend`` fields' description: the library's registered backends, the default marked."""
+
+
 class ProblemOut(BaseModel):
+    """One located problem: its table (or part of the request), row and column, and the fault."""
+
     table: str
     message: str
     row: int | None = None
@@ -19,6 +32,8 @@ class ProblemOut(BaseModel):
 
 
 class ErrorOut(BaseModel):
+    """The body of every error: a code, a message and the located problems, if any."""
+
     error: str = Field(description="machine-readable code, e.g. scenario_invalid")
     message: str
     problems: list[ProblemOut] = []
@@ -34,6 +49,8 @@ class _Timestamps(BaseModel):
 
 
 class ScenarioPublic(_Timestamps):
+    """A stored scenario without its tables: its name, source and rows per table."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: str
@@ -45,20 +62,26 @@ class ScenarioPublic(_Timestamps):
 
 
 class ScenarioDetail(ScenarioPublic):
+    """A stored scenario with its tables."""
+
     scenario: dict[str, Any] = Field(
         description="the scenario in document form: one key per table, plus name, "
                     "description and policy (the library's Scenario.to_document())")
 
 
 class ScenariosPublic(BaseModel):
+    """A page of scenarios and how many there are in all."""
+
     data: list[ScenarioPublic]
     count: int
 
 
 class SolveOptions(BaseModel):
+    """How to solve: the backend, the time limit and the objective mode."""
+
     model_config = ConfigDict(extra="forbid")
 
-    backend: str = Field("cpsat", description="cpsat (default), cbc, highs or scip")
+    backend: str = Field(DEFAULT_BACKEND, description=BACKEND_DESCRIPTION)
     time_limit_s: float | None = Field(
         None, gt=0, description="seconds for the whole solve; default: the service's")
     objective_mode: Literal["lexicographic", "weighted"] | None = Field(
@@ -66,10 +89,15 @@ class SolveOptions(BaseModel):
 
 
 class SyncSolveRequest(SolveOptions):
+    """A scenario document to solve at once, and how."""
+
     scenario: dict[str, Any] = Field(description="a scenario document, as POST /v1/scenarios")
 
 
 class ProgressOut(BaseModel):
+    """How far a job has got: the level being optimised, its best value and bound, or a sweep's
+    variants done."""
+
     level: str = Field(description="the objective level being optimised, or the sweep's kind")
     level_number: int
     levels: int
@@ -82,6 +110,8 @@ class ProgressOut(BaseModel):
 
 
 class JobPublic(_Timestamps):
+    """A job: what it was asked, its status, progress and outcome."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: str
@@ -113,6 +143,8 @@ class _JobOptions(BaseModel):
 
 
 class WhatIfRequest(_JobOptions):
+    """Variants of the scenario (changes to it) to solve and compare with it."""
+
     variants: dict[str, list[dict[str, Any]]] = Field(
         min_length=1, max_length=50,
         description="variant name -> its changes, in the change language of `allocator "
@@ -120,22 +152,28 @@ class WhatIfRequest(_JobOptions):
     minimise_changes: bool = Field(
         False, description="re-plan each variant moving as few units from the base plan as "
                            "coverage allows")
-    backend: str = Field("cpsat", description="cpsat (default), cbc, highs or scip")
+    backend: str = Field(DEFAULT_BACKEND, description=BACKEND_DESCRIPTION)
 
 
 class NMinus1Request(_JobOptions):
+    """Withdraw each pledge, or each state's pledges, in turn."""
+
     by: Literal["pledge", "state"] = "pledge"
 
 
 class BudgetSweepRequest(_JobOptions):
+    """The factors every mission's budget is scaled by, one solve each."""
+
     scales: list[Annotated[float, Field(gt=0, le=100)]] = Field(
         default_factory=lambda: [round(0.5 + 0.1 * k, 1) for k in range(11)],
         min_length=1, max_length=41,
         description="factors applied to every mission's budget (default 0.5 to 1.5)")
-    backend: str = Field("cpsat", description="cpsat (default), cbc, highs or scip")
+    backend: str = Field(DEFAULT_BACKEND, description=BACKEND_DESCRIPTION)
 
 
 class ReliabilityRow(BaseModel):
+    """The odds of one pledge (``pledge_id``) or of every pledge of a state (``state``)."""
+
     model_config = ConfigDict(extra="forbid")
 
     pledge_id: str | None = None
@@ -146,6 +184,8 @@ class ReliabilityRow(BaseModel):
 
 
 class MonteCarloRequest(_JobOptions):
+    """How many random draws, their seed, and the odds that a pledge is withdrawn or late."""
+
     draws: int = Field(1000, ge=1, le=100_000)
     seed: int = Field(0, ge=0, le=2**32 - 1, description="the same seed gives the same draws")
     withdraw_probability: float = Field(0.05, ge=0, le=1,
@@ -159,11 +199,15 @@ class MonteCarloRequest(_JobOptions):
 
 
 class JobsPublic(BaseModel):
+    """A page of jobs and how many there are in all."""
+
     data: list[JobPublic]
     count: int
 
 
 class TokenCreate(BaseModel):
+    """A token to create: its name, role and workspace."""
+
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=200)
@@ -172,6 +216,8 @@ class TokenCreate(BaseModel):
 
 
 class TokenPublic(_Timestamps):
+    """A token without its secret."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: str
@@ -183,14 +229,20 @@ class TokenPublic(_Timestamps):
 
 
 class TokenCreated(TokenPublic):
+    """A new token with its secret, shown this once."""
+
     token: str = Field(description="the secret; shown once, store it now")
 
 
 class TokensPublic(BaseModel):
+    """Every token and how many there are."""
+
     data: list[TokenPublic]
     count: int
 
 
 class Health(BaseModel):
+    """The service and its database answer."""
+
     status: Literal["ok"]
     database: Literal["ok"]

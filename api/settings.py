@@ -46,4 +46,5 @@ class Settings(BaseSettings):
 
 
 def get_settings() -> Settings:
+    """The settings, read afresh from the environment."""
     return Settings()

@@ -25,6 +25,8 @@ UPLOAD_SUFFIXES = (".xlsx", ".zip", ".json", ".yaml", ".yml")
 
 
 def safe_name(filename: str | None, fallback: str) -> str:
+    """The upload's file name made safe: its last path part in plain characters (at most 200), or
+    ``fallback``."""
     # Only the last path part, in plain characters: the name appears in messages and is used
     # as a file name inside the temporary folder.
     base = re.split(r"[\\/]", filename or "")[-1]
@@ -33,6 +35,8 @@ def safe_name(filename: str | None, fallback: str) -> str:
 
 
 def scenario_from_upload(filename: str | None, data: bytes, settings: Settings) -> Scenario:
+    """Read an uploaded .xlsx, .zip, .json or .yaml file with the library; its problems are located
+    in the planner's file."""
     name = safe_name(filename, "scenario")
     suffix = Path(name).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
@@ -87,6 +91,7 @@ def _check_zip(name: str, data: bytes, settings: Settings) -> None:
 
 
 def check_size(scenario: Scenario, settings: Settings) -> None:
+    """Answer 413 for a scenario with more pledges or requirement lines than the service accepts."""
     pledges = (len(scenario.unit_pledges) + len(scenario.equipment_pledges)
                + len(scenario.funding_pledges))
     if pledges > settings.max_pledges:

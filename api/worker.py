@@ -43,6 +43,8 @@ def _exit_with_service(alive: Connection) -> None:
 
 
 def run_job(database_url: str, job_id: str, alive: Connection) -> None:
+    """A job process's work: run job ``job_id`` and store its progress and result; the process exits
+    if the service goes."""
     watch_service(alive)
     db = Database(database_url)
     try:

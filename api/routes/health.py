@@ -16,6 +16,7 @@ router = APIRouter(tags=["operations"])
 
 @router.get("/healthz", response_model=Health)
 def healthz(session: SessionDep) -> Any:
+    """Liveness: ``ok`` when the service and its database answer."""
     session.execute(text("SELECT 1"))
     return Health(status="ok", database="ok")
 
@@ -24,5 +25,6 @@ def healthz(session: SessionDep) -> Any:
             responses={200: {"content": {CONTENT_TYPE_LATEST: {}},
                              "description": "Prometheus text format"}})
 def metrics(request: Request, runner: RunnerDep) -> Response:
+    """Prometheus metrics: requests and their durations, job durations, jobs by status."""
     data = request.app.state.metrics.render(runner.queue_depth())
     return Response(data, media_type=CONTENT_TYPE_LATEST)

@@ -29,6 +29,8 @@ ACTIVE = ("queued", "running")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JOB_ERRORS = {**ERRORS, 404: {"model": ErrorOut, "description": "no such job in your workspace"}}
+QUEUE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS, 429: {"model": ErrorOut, "description": "too many queued jobs for this token"}}
 
 
 def check_options(options: SolveOptions, settings: Settings, max_time_limit_s: float) -> float:
@@ -54,8 +56,7 @@ def _get_job(session: Any, token: Any, job_id: str) -> Job:
 
 
 @router.post("/v1/scenarios/{scenario_id}/solve", status_code=202, response_model=JobPublic,
-             responses={**ERRORS, 429: {"model": ErrorOut,
-                                        "description": "too many queued jobs for this token"}})
+             responses=QUEUE_ERRORS)
 def start_solve(scenario_id: str, session: SessionDep, token: Planner, settings: SettingsDep,
                 runner: RunnerDep, response: Response,
                 options: Annotated[SolveOptions | None, Body()] = None) -> Any:
@@ -98,6 +99,7 @@ def list_jobs(session: SessionDep, token: Analyst, scenario_id: str | None = Non
               status: Literal["queued", "running", "done", "failed", "cancelled"] | None = None,
               offset: int = Query(0, ge=0, le=MAX_OFFSET),
               limit: int = Query(100, ge=1, le=1000)) -> Any:
+    """The jobs of your workspace, newest first; filter by scenario or status."""
     query = select(Job).where(Job.workspace == token.workspace)
     if scenario_id is not None:
         query = query.where(Job.scenario_id == scenario_id)
@@ -110,6 +112,7 @@ def list_jobs(session: SessionDep, token: Analyst, scenario_id: str | None = Non
 
 @router.get("/v1/jobs/{job_id}", response_model=JobPublic, responses=JOB_ERRORS)
 async def read_job(job_id: str, request: Request, token: Analyst) -> Any:
+    """A job's status, progress and outcome; poll it until the job is done, failed or cancelled."""
     # The route planners poll: one thread-pool hop for its one query (a session dependency
     # costs two more), measured at 50 concurrent pollers.
     def load() -> Job:

@@ -54,6 +54,8 @@ _UPLOAD_BODY = {
 
 
 def get_record(session: Any, token: Any, scenario_id: str) -> ScenarioRecord:
+    """The scenario with this id in the token's workspace; 404 for any other, another workspace's
+    too."""
     record = session.get(ScenarioRecord, scenario_id)
     # Another workspace's scenario is "not found", so ids reveal nothing.
     if record is None or record.workspace != token.workspace:
@@ -124,6 +126,7 @@ async def create_scenario(request: Request, token: Planner, settings: SettingsDe
 def list_scenarios(session: SessionDep, token: Analyst,
                    offset: int = Query(0, ge=0, le=MAX_OFFSET),
                    limit: int = Query(100, ge=1, le=1000)) -> Any:
+    """The scenarios of your workspace, newest first, without their tables."""
     mine = select(ScenarioRecord).where(ScenarioRecord.workspace == token.workspace)
     rows, count = page(session, mine, ScenarioRecord.created_at.desc(), ScenarioRecord.id,
                        offset=offset, limit=limit)
@@ -132,6 +135,7 @@ def list_scenarios(session: SessionDep, token: Analyst,
 
 @router.get("/{scenario_id}", response_model=ScenarioDetail, responses=ERRORS)
 def read_scenario_record(scenario_id: str, session: SessionDep, token: Analyst) -> Any:
+    """A scenario of your workspace with its tables, in document form."""
     record = get_record(session, token, scenario_id)
     return ScenarioDetail(**ScenarioPublic.model_validate(record).model_dump(),
                           scenario=record.document)

@@ -20,6 +20,7 @@ TOKEN_ERRORS = {**ERRORS, 404: {"model": ErrorOut, "description": "no such token
 
 @router.post("", status_code=201, response_model=TokenCreated, responses=ERRORS)
 def create(body: TokenCreate, session: SessionDep, _: Admin) -> Any:
+    """Create a token for a workspace and a role; its secret is in this answer only."""
     token, secret = create_token(session, name=body.name, role=Role(body.role),
                                  workspace=body.workspace)
     return TokenCreated(**TokenPublic.model_validate(token).model_dump(), token=secret)
@@ -27,6 +28,7 @@ def create(body: TokenCreate, session: SessionDep, _: Admin) -> Any:
 
 @router.get("", response_model=TokensPublic, responses=ERRORS)
 def list_tokens(session: SessionDep, _: Admin) -> Any:
+    """Every token of every workspace, oldest first; secrets are never shown."""
     rows = session.scalars(select(Token).order_by(Token.created_at, Token.id)).all()
     count = session.scalar(select(func.count()).select_from(Token)) or 0
     return TokensPublic(data=[TokenPublic.model_validate(t) for t in rows], count=count)
@@ -34,6 +36,7 @@ def list_tokens(session: SessionDep, _: Admin) -> Any:
 
 @router.delete("/{token_id}", response_model=TokenPublic, responses=TOKEN_ERRORS)
 def revoke(token_id: str, request: Request, session: SessionDep, _: Admin) -> Any:
+    """Revoke a token; it is refused from the next request on. Revoking it again changes nothing."""
     token = session.get(Token, token_id)
     if token is None:
         raise ApiError(404, "not_found", f"no token {token_id}")
