@@ -12,7 +12,8 @@ from typing import Any
 
 from allocator.scenario.catalogue import STANDARD_CAPABILITIES
 from allocator.scenario.collector import Collector, records
-from allocator.scenario.schema import ID_COLUMN, Policy, _to_code
+from allocator.scenario.schema import ID_COLUMN, Policy
+from allocator.scenario.schema.cells import to_code
 
 
 def check_references(
@@ -59,7 +60,7 @@ def declared_ids(tables: dict[str, Any], table: str) -> set[str] | None:
     table_records = records(tables[table])
     if table_records and not any(column in record for record in table_records):
         return None
-    ids = (_to_code(record.get(column)) for record in table_records)
+    ids = (to_code(record.get(column)) for record in table_records)
     return {str(value) for value in ids if value is not None}
 
 

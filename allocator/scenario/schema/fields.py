@@ -1,0 +1,85 @@
+"""The field types of the row models: a Python type, its cell coercer and its bounds.
+
+Money is kept exact as ``Decimal`` with at most two decimals (whole cents), which is what lets
+the CP-SAT backend scale money to integer cents without rounding anything.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field, PlainSerializer
+
+from allocator.scenario.schema.cells import (
+    blank_to_none,
+    serialize_money,
+    to_bool,
+    to_code,
+    to_int,
+    to_list,
+    to_money,
+    to_points,
+    to_readiness,
+)
+from allocator.scenario.schema.readiness import Readiness
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(to_money),
+    Field(ge=0),
+    PlainSerializer(serialize_money, return_type=int | float),
+]
+"""An amount in US dollars, 0 or more, in whole cents; written to JSON as a number."""
+
+OptionalMoney = Annotated[
+    Annotated[Decimal, Field(ge=0)] | None,
+    BeforeValidator(to_money),
+    PlainSerializer(serialize_money, return_type=int | float | None),
+]
+"""``Money`` that may be left blank (None)."""
+
+Points = Annotated[
+    Decimal,
+    BeforeValidator(to_points),
+    PlainSerializer(serialize_money, return_type=int | float),
+]
+"""Penalty points, negative for a bonus, with at most 6 decimals."""
+
+StrList = Annotated[list[str], BeforeValidator(to_list)]
+"""A list of names, written ``a;b`` in a cell."""
+
+Flag = Annotated[bool, BeforeValidator(to_bool)]
+"""A true/false cell; blank is false."""
+
+Count = Annotated[int, BeforeValidator(to_int), Field(ge=0)]
+"""A whole number, 0 or more."""
+
+PositiveCount = Annotated[int, BeforeValidator(to_int), Field(ge=1)]
+"""A whole number, 1 or more."""
+
+OptionalCount = Annotated[Annotated[int, Field(ge=0)] | None, BeforeValidator(to_int)]
+"""A ``Count`` that may be left blank (None)."""
+
+Id = Annotated[str, BeforeValidator(to_code), Field(min_length=1)]
+"""An identifier: non-empty text, surrounding spaces dropped."""
+
+OptionalId = Annotated[str | None, BeforeValidator(to_code)]
+"""An ``Id`` that may be left blank (None)."""
+
+StateCode = Annotated[str, BeforeValidator(to_code), Field(pattern=r"^[A-Z]{3}$")]
+"""A member state's three-letter code (ISO 3166-1 alpha-3, upper case)."""
+
+OptionalStateCode = Annotated[
+    Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None, BeforeValidator(to_code)
+]
+"""A ``StateCode`` that may be left blank (None)."""
+
+Fraction01 = Annotated[Annotated[float, Field(ge=0, le=1)] | None, BeforeValidator(blank_to_none)]
+"""A share from 0 to 1, or blank (None) for no target or limit."""
+
+OptionalReadiness = Annotated[Readiness | None, BeforeValidator(to_readiness)]
+"""A readiness level, or blank (None)."""
+
+OptionalText = Annotated[str | None, BeforeValidator(blank_to_none)]
+"""Free text, or blank (None)."""
