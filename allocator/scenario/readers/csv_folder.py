@@ -1,0 +1,79 @@
+"""The CSV form: one ``<table>.csv`` per table and an optional ``scenario.yaml``.
+
+The files come from a folder or from a zip (``allocator.scenario.readers.zip_archive``);
+``README*`` files, hidden files and files that are not ``.csv`` travel with the data unread.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import yaml
+
+from allocator.scenario.readers.found import META_KEYS, SCENARIO_FILES, Found, decode, yaml_message
+from allocator.scenario.readers.grid import add_grid
+from allocator.scenario.readers.meta import read_meta
+from allocator.scenario.schema import TABLE_ROWS
+
+
+def read_folder(path: Path) -> Found:
+    """Read a folder of CSV files."""
+    files = {p.name: p.read_bytes for p in path.iterdir() if p.is_file()}
+    return read_csv_files(files, prefix="")
+
+
+def read_csv_files(files: Mapping[str, Callable[[], bytes]], prefix: str) -> Found:
+    """Read the files of the CSV form, named ``prefix`` + file name in problems."""
+    found = Found()
+    expected = ", ".join(f"{t}.csv" for t in TABLE_ROWS)
+    for name, read in sorted(files.items()):
+        lower = name.strip().lower()
+        source = prefix + name
+        if lower in SCENARIO_FILES:
+            _read_scenario_yaml(found, read(), source)
+        elif lower.startswith(("readme", ".")) or not lower.endswith(".csv"):
+            continue  # notes, hidden files and other formats may travel with the data
+        elif lower.removesuffix(".csv") in TABLE_ROWS:
+            table = lower.removesuffix(".csv")
+            if found.claim(table, source):
+                _read_csv(found, table, read(), source)
+        else:
+            found.problem(lower.removesuffix(".csv"),
+                          f"unknown table file {name!r}; expected {expected}", source)
+    return found
+
+
+def _read_csv(found: Found, table: str, data: bytes, source: str) -> None:
+    text = decode(found, table, data, source)
+    if text is None:
+        found.unreadable.add(table)
+        return
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as err:
+        found.unreadable.add(table)
+        found.problem(table, f"not a readable CSV file ({err})", source)
+        return
+    add_grid(found, table, source, enumerate(rows, start=1), "file")
+
+
+def _read_scenario_yaml(found: Found, data: bytes, source: str) -> None:
+    text = decode(found, "scenario", data, source)
+    try:
+        meta = yaml.safe_load(text) if text else None
+    except yaml.YAMLError as err:
+        found.problem("scenario", yaml_message(err), source)
+        return
+    if meta is None:
+        return
+    if not isinstance(meta, dict):
+        found.problem("scenario", f"expected a mapping with keys {', '.join(META_KEYS)}", source)
+        return
+    for key in meta:
+        if key not in META_KEYS:
+            found.problem("scenario", f"unknown key {key!r}; expected {', '.join(META_KEYS)}",
+                          source, column=str(key))
+    read_meta(found, meta, source)

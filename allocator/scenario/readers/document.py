@@ -1,0 +1,89 @@
+"""The document form: a ``.json``, ``.yaml`` or ``.yml`` file with one key per table.
+
+Each table is a list of row objects (column: value); the other keys are ``name``,
+``description``, ``period_months`` and ``policy``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from allocator.errors import ScenarioError
+from allocator.scenario.readers.found import META_KEYS, Found, decode, fail, yaml_message
+from allocator.scenario.readers.grid import check_required, unknown_column
+from allocator.scenario.readers.meta import read_meta
+from allocator.scenario.schema import TABLE_ROWS
+
+
+def read_document(path: Path) -> Found:
+    """Read a JSON or YAML document; problems name the file and the item number of a row."""
+    found = Found()
+    source = path.name
+    text = decode(found, "scenario", path.read_bytes(), source)
+    if text is None:
+        raise ScenarioError(found.problems)
+    if not text.strip():
+        fail(f"file is empty; expected a document with keys {', '.join(TABLE_ROWS)}", source)
+    document = _parse_document(text, path.suffix.lower(), source)
+    if not isinstance(document, dict):
+        fail(f"expected a mapping with keys {', '.join(TABLE_ROWS)}, "
+             f"{', '.join(META_KEYS)}", source)
+    for key, value in document.items():
+        name = str(key).strip().lower()
+        if name in TABLE_ROWS:
+            if found.claim(name, source):
+                _add_records(found, name, source, value)
+        elif name not in META_KEYS:
+            found.problem("scenario", f"unknown key {key!r}; expected tables "
+                          f"{', '.join(TABLE_ROWS)} or {', '.join(META_KEYS)}", source,
+                          column=str(key))
+    read_meta(found, {str(k).strip().lower(): v for k, v in document.items()}, source)
+    found.name_missing_tables(source)
+    return found
+
+
+def _parse_document(text: str, suffix: str, source: str) -> Any:
+    if suffix == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as err:
+            fail(f"malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}", source)
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        fail(yaml_message(err), source)
+
+
+def _add_records(found: Found, table: str, source: str, items: Any) -> None:
+    """Rows of a document table; its 'header' is every key used by any of its rows."""
+    if items is None:
+        items = []  # `transport_costs:` with nothing under it is an empty table
+    if not isinstance(items, list):
+        found.unreadable.add(table)
+        found.problem(table, "expected a list of rows (one object of column: value per row)",
+                      source)
+        return
+    records: list[dict[str, Any]] = []
+    numbers: list[int] = []
+    first_seen: dict[str, int] = {}
+    for n, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            found.problem(table, "expected an object of column: value", source, n)
+            continue
+        record = {str(k).strip().lower(): v for k, v in item.items()}
+        for key in record:
+            first_seen.setdefault(key, n)
+        records.append(record)
+        numbers.append(n)
+    columns = TABLE_ROWS[table].model_fields
+    for key, n in first_seen.items():
+        if key not in columns:
+            found.problem(table, unknown_column(table, key), source, n, key)
+    if records:
+        check_required(found, table, source, None, set(first_seen))
+    found.tables[table] = [{k: v for k, v in r.items() if k in columns} for r in records]
+    found.row_numbers[table] = numbers
