@@ -8,6 +8,7 @@ declare still count as declared (see ``declared_ids``).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from allocator.scenario.catalogue import STANDARD_CAPABILITIES
@@ -42,8 +43,8 @@ def check_duplicate_ids(rows: dict[str, list[Any]], out: Collector) -> None:
     """Report every row whose id another row of its table has too."""
     for table, id_column in ID_COLUMN.items():
         seen = Counter(getattr(r, id_column) for r in rows[table] if r is not None)
-        for index, r in enumerate(rows[table]):
-            if r is not None and seen[getattr(r, id_column)] > 1:
+        for index, r in _present(rows[table]):
+            if seen[getattr(r, id_column)] > 1:
                 out.add(table, f"duplicate {id_column} {getattr(r, id_column)!r}; "
                                "each id must appear once", index, id_column)
 
@@ -97,19 +98,20 @@ class KnownIds:
                                 "unit_pledges", index, column)
 
 
+def _present(rows: list[Any]) -> Iterator[tuple[int, Any]]:
+    """(index, row) of the rows that passed the first pass; the others are None."""
+    return ((i, row) for i, row in enumerate(rows) if row is not None)
+
+
 def _check_missions(missions: list[Any], known: KnownIds) -> None:
-    for i, m in enumerate(missions):
-        if m is None:
-            continue
+    for i, m in _present(missions):
         for code in m.excluded_states:
             known.state("missions", i, "excluded_states", code)
 
 
 def _check_requirements(requirements: list[Any], policy: Policy, known: KnownIds,
                         out: Collector) -> None:
-    for i, r in enumerate(requirements):
-        if r is None:
-            continue
+    for i, r in _present(requirements):
         known.mission("requirements", i, "mission_id", r.mission_id)
         if r.priority not in policy.priority_weights:
             out.add("requirements", f"priority {r.priority} has no weight; use one of "
@@ -118,9 +120,7 @@ def _check_requirements(requirements: list[Any], policy: Policy, known: KnownIds
 
 
 def _check_unit_pledges(pledges: list[Any], known: KnownIds) -> None:
-    for i, u in enumerate(pledges):
-        if u is None:
-            continue
+    for i, u in _present(pledges):
         known.state("unit_pledges", i, "state", u.state)
         for column in ("allowed_missions", "excluded_missions"):
             for mission_id in getattr(u, column):
@@ -128,35 +128,29 @@ def _check_unit_pledges(pledges: list[Any], known: KnownIds) -> None:
 
 
 def _check_equipment_pledges(pledges: list[Any], known: KnownIds) -> None:
-    for i, q in enumerate(pledges):
-        if q is None:
-            continue
+    for i, q in _present(pledges):
         known.state("equipment_pledges", i, "state", q.state)
         for mission_id in q.allowed_missions:
             known.mission("equipment_pledges", i, "allowed_missions", mission_id)
 
 
 def _check_funding_pledges(pledges: list[Any], known: KnownIds) -> None:
-    for i, f in enumerate(pledges):
-        if f is None:
-            continue
+    for i, f in _present(pledges):
         for mission_id in f.earmarked_missions:
             known.mission("funding_pledges", i, "earmarked_missions", mission_id)
 
 
 def _check_keyed_rows(table: str, keyed: list[Any], known: KnownIds, out: Collector) -> None:
     """Rows keyed by a state or a pledge, and a mission: transport costs and preferences."""
-    for i, t in enumerate(keyed):
-        if t is None:
-            continue
+    for i, t in _present(keyed):
         known.mission(table, i, "mission_id", t.mission_id)
         if t.state is not None:
             known.state(table, i, "state", t.state)
         if t.pledge_id is not None:
             known.pledge(table, i, "pledge_id", t.pledge_id)
     seen_keys = Counter((t.state, t.pledge_id, t.mission_id) for t in keyed if t)
-    for i, t in enumerate(keyed):
-        if t is not None and seen_keys[(t.state, t.pledge_id, t.mission_id)] > 1:
+    for i, t in _present(keyed):
+        if seen_keys[(t.state, t.pledge_id, t.mission_id)] > 1:
             what = "transport cost" if table == "transport_costs" else "preference"
             out.add(table, f"duplicate {what} for the same "
                     f"{'state' if t.state else 'pledge'} and mission", i)
@@ -172,20 +166,18 @@ def check_capabilities(rows: dict[str, list[Any]], out: Collector) -> None:
     for u in rows["unit_pledges"]:
         if u is not None:
             equipment_items |= set(u.equipment_gap)
-    for i, u in enumerate(rows["unit_pledges"]):
-        if u is not None and u.capability in equipment_items:
+    for i, u in _present(rows["unit_pledges"]):
+        if u.capability in equipment_items:
             out.add("unit_pledges", f"capability {u.capability!r} is an equipment item; "
                     "offer it in equipment_pledges instead", i, "capability")
     known = unit_caps | equipment_items
     where = "the capabilities table" if rows["capabilities"] else "the standard catalogue"
-    for i, r in enumerate(rows["requirements"]):
-        if r is not None and r.capability not in known:
+    for i, r in _present(rows["requirements"]):
+        if r.capability not in known:
             out.add("requirements", f"unknown capability {r.capability!r}: not in {where} "
                     "and not offered by any pledge; fix the spelling or add it to "
                     "capabilities", i, "capability")
-    for i, c in enumerate(rows["capabilities"]):
-        if c is None:
-            continue
+    for i, c in _present(rows["capabilities"]):
         for sub in c.substitutes:
             if sub not in known:
                 out.add("capabilities", f"substitute {sub!r} is not a known capability",

@@ -81,26 +81,32 @@ class Scenario(BaseModel):
     # ----- lookups -------------------------------------------------------------------------
     @cached_property
     def mission_by_id(self) -> dict[str, Mission]:
+        """Missions by ``mission_id``."""
         return {m.mission_id: m for m in self.missions}
 
     @cached_property
     def state_by_code(self) -> dict[str, MemberState]:
+        """Member states by ``code``."""
         return {s.code: s for s in self.member_states}
 
     @cached_property
     def requirement_by_id(self) -> dict[str, Requirement]:
+        """Requirements by ``requirement_id``."""
         return {r.requirement_id: r for r in self.requirements}
 
     @cached_property
     def pledge_by_id(self) -> dict[str, UnitPledge]:
+        """Unit pledges by ``pledge_id``."""
         return {u.pledge_id: u for u in self.unit_pledges}
 
     @cached_property
     def equipment_by_id(self) -> dict[str, EquipmentPledge]:
+        """Equipment pledges by ``equipment_id``."""
         return {q.equipment_id: q for q in self.equipment_pledges}
 
     @cached_property
     def funding_by_id(self) -> dict[str, FundingPledge]:
+        """Funding pledges by ``funding_id``."""
         return {f.funding_id: f for f in self.funding_pledges}
 
     def table(self, name: str) -> pd.DataFrame:
@@ -115,5 +121,6 @@ class Scenario(BaseModel):
         return self.model_dump(mode="json")
 
     def summary(self) -> str:
+        """One line naming the scenario and counting the rows of every table."""
         counts = ", ".join(f"{len(getattr(self, t))} {t}" for t in TABLE_ROWS)
         return f"{self.name}: {counts}"

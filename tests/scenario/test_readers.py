@@ -98,12 +98,14 @@ def set_cell(tables: Grid, table: str, row: int, column: str, value: Any) -> Gri
 
 
 def drop_column(tables: Grid, table: str, column: str) -> Grid:
+    """Remove ``column`` (header and cells) from ``table``."""
     index = tables[table][0].index(column)
     tables[table] = [row[:index] + row[index + 1:] for row in tables[table]]
     return tables
 
 
 def csv_text(rows: list[list[Any]]) -> str:
+    """The rows as CSV text, None cells blank."""
     buffer = io.StringIO(newline="")
     csv.writer(buffer).writerows(["" if c is None else c for c in row] for row in rows)
     return buffer.getvalue()
@@ -111,6 +113,7 @@ def csv_text(rows: list[list[Any]]) -> str:
 
 def write_csv_folder(folder: Path, tables: Grid | None = None,
                      meta: str | None = META_YAML) -> Path:
+    """Write the grid as a CSV folder, with ``meta`` as its scenario.yaml unless None."""
     folder.mkdir(parents=True, exist_ok=True)
     for table, rows in (GRID if tables is None else tables).items():
         (folder / f"{table}.csv").write_text(csv_text(rows), encoding="utf-8")
@@ -121,6 +124,7 @@ def write_csv_folder(folder: Path, tables: Grid | None = None,
 
 def write_workbook(path: Path, tables: Grid | None = None, meta: dict[str, Any] | None = None,
                    sheet_names: dict[str, str] | None = None) -> Path:
+    """The grid as a workbook: ``meta`` in a scenario sheet, sheets renamed by ``sheet_names``."""
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for table, rows in (GRID if tables is None else tables).items():
@@ -209,6 +213,7 @@ FORMS = {
 
 @pytest.fixture
 def expected(tmp_path: Path) -> Scenario:
+    """The scenario the CSV folder of GRID loads to, which every other form must match."""
     return read_scenario(_csv_folder(tmp_path / "reference"))
 
 

@@ -24,22 +24,26 @@ from .test_readers import (
 
 
 def problems_of(path: Path) -> list[Defect]:
+    """The problems reading ``path`` reports (it must fail)."""
     with pytest.raises(ScenarioError) as caught:
         read_scenario(path)
     return caught.value.problems
 
 
 def only_problem(path: Path) -> Defect:
+    """The one problem reading ``path`` reports."""
     problems = problems_of(path)
     assert len(problems) == 1, "\n".join(map(str, problems))
     return problems[0]
 
 
 def located(problem: Defect) -> tuple[Any, ...]:
+    """Where a problem points: (source, table, row, column)."""
     return problem.source, problem.table, problem.row, problem.column
 
 
 def folder_with(tmp_path: Path, table: str, row: int, column: str, value: Any) -> Path:
+    """A CSV folder of GRID with one cell changed."""
     return write_csv_folder(tmp_path / "demo", set_cell(grid(), table, row, column, value))
 
 

@@ -7,6 +7,7 @@ Blank cells (None, NaN, whitespace) become None first, so defaults apply to them
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -41,15 +42,8 @@ def to_money(value: Any) -> Any:
     value = blank_to_none(value)
     if value is None or isinstance(value, Decimal):
         return value
-    if isinstance(value, bool):
-        raise ValueError("expected an amount in US dollars, got a true/false value")
-    text = str(value).strip().replace(",", "").replace("_", "").removeprefix("$")
-    try:
-        amount = Decimal(repr(value) if isinstance(value, float) else text)
-    except InvalidOperation:
-        raise ValueError(f"expected an amount in US dollars, got {value!r}") from None
-    if not amount.is_finite():
-        raise ValueError(f"expected a finite amount in US dollars, got {value!r}")
+    amount = _exact_decimal(value, "an amount in US dollars", "a finite amount in US dollars",
+                            _amount_text)
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError(f"amount {value!r} has fractions of a cent; give whole cents at most")
     return amount
@@ -60,17 +54,33 @@ def to_points(value: Any) -> Any:
     value = blank_to_none(value)
     if value is None or isinstance(value, Decimal):
         return value
-    if isinstance(value, bool):
-        raise ValueError("expected a number of penalty points, got a true/false value")
-    try:
-        points = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
-    except InvalidOperation:
-        raise ValueError(f"expected a number of penalty points, got {value!r}") from None
-    if not points.is_finite():
-        raise ValueError(f"expected a finite number of penalty points, got {value!r}")
+    points = _exact_decimal(value, "a number of penalty points",
+                            "a finite number of penalty points", str.strip)
     if points != points.quantize(Decimal("0.000001")):
         raise ValueError(f"penalty {value!r} has more than 6 decimals; round it")
     return points
+
+
+def _amount_text(text: str) -> str:
+    """An amount as written by hand: ``$1,000_000.50`` means 1000000.50."""
+    return text.strip().replace(",", "").replace("_", "").removeprefix("$")
+
+
+def _exact_decimal(value: Any, what: str, finite: str, clean: Callable[[str], str]) -> Decimal:
+    """The exact number in a cell: a float by its shortest repr, text once ``clean``ed.
+
+    ``what`` and ``finite`` name what was expected, in the messages for a flag, for text that
+    is not a number and for infinity.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"expected {what}, got a true/false value")
+    try:
+        number = Decimal(repr(value) if isinstance(value, float) else clean(str(value)))
+    except InvalidOperation:
+        raise ValueError(f"expected {what}, got {value!r}") from None
+    if not number.is_finite():
+        raise ValueError(f"expected {finite}, got {value!r}")
+    return number
 
 
 def to_bool(value: Any) -> Any:
