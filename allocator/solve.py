@@ -74,13 +74,9 @@ def solve(
     deadline = started + limit
     reporter = Reporter(progress, 1 if mode == "weighted" else len(order), started)
     solver.on_incumbent = reporter.incumbent if progress is not None else None
-    if isinstance(warm_start, AllocationResult):
-        warm_start = warm_start.plan
-    start = None if warm_start is None else values_from_plan(formulation, warm_start)
-
+    start = _warm_values(formulation, warm_start)
     if mode == "weighted":
-        levels = _solve_weighted(solver, formulation, scenario.policy.objective, deadline,
-                                 reporter, start)
+        levels = _solve_weighted(solver, formulation, order, deadline, reporter, start)
     else:
         levels = _solve_lexicographic(solver, formulation, order, deadline, reporter, start)
     _count_forced_changes(levels, formulation)
@@ -127,6 +123,14 @@ def _check_options(scenario: Scenario, time_limit: float | None, objective: str 
     if deployment is not None:
         deployment.check(scenario)
     return limit, mode
+
+
+def _warm_values(f: Formulation, warm_start: Plan | AllocationResult | None
+                 ) -> list[int] | None:
+    """A warm start's plan as model values (a hint for the first level), or None."""
+    if isinstance(warm_start, AllocationResult):
+        warm_start = warm_start.plan
+    return None if warm_start is None else values_from_plan(f, warm_start)
 
 
 def _level_order(objective: list[str], deployment: Deployment | None) -> list[str]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from allocator.model.problem import transport_costs, unit_monthly_cost
+from allocator.model.compatibility import transport_costs, unit_monthly_cost
 from allocator.plan.plan import Assignment, Plan
 from allocator.scenario.scenario import Scenario
 

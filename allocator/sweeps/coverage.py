@@ -30,9 +30,10 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from allocator.backends.cpsat import _STATUS
+from allocator.model.compatibility import pledge_deploy_days
 from allocator.model.formulation import Formulation, build_formulation
 from allocator.model.linear import LinearModel
-from allocator.model.problem import compile_problem, pledge_deploy_days
+from allocator.model.problem import compile_problem
 from allocator.scenario.scenario import Scenario
 from allocator.status import SolveStatus
 

@@ -15,7 +15,8 @@ import pytest
 
 from allocator import read_scenario, solve
 from allocator.generators.families import SIZES, generate_family, write_family
-from allocator.model.problem import compile_problem, excluded_states
+from allocator.model.compatibility import excluded_states
+from allocator.model.problem import compile_problem
 from allocator.scenario.scenario import Scenario
 
 from ..conftest import DATASETS

@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from allocator.insight.diagnose.diagnosis import UNITS, Relaxation, Rule
+from allocator.model.compatibility import broken_rules, need_of, offer_of, substitutes
 from allocator.model.formulation import Formulation
-from allocator.model.problem import CENTS_PER_USD, broken_rules, need_of, offer_of, substitutes
+from allocator.model.problem import CENTS_PER_USD
 
 
 class Words:

@@ -16,16 +16,8 @@ from fractions import Fraction
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
-from allocator.model.problem import (
-    Need,
-    Offer,
-    ProblemData,
-    broken_rules,
-    compile_problem,
-    need_of,
-    offer_of,
-    substitutes,
-)
+from allocator.model.compatibility import Need, Offer, broken_rules, need_of, offer_of, substitutes
+from allocator.model.problem import ProblemData, compile_problem
 from allocator.plan.funding import reachable_funding
 
 if TYPE_CHECKING:
