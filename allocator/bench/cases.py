@@ -21,17 +21,13 @@ from pathlib import Path
 
 from allocator.bench.gap import GapInstance, generate, load_public, solve_exact_small
 from allocator.bench.gap_scenario import gap_scenario
+from allocator.levels import result_key
 from allocator.scenario.scenario import Scenario
 
 SUITES = ("smoke", "gap", "scale", "all")
 """The suite names ``build_suite`` accepts (see the module docstring)."""
 DATASETS = Path(__file__).resolve().parents[2] / "datasets"
 """The repository's datasets folder (present in a source checkout)."""
-
-LEVEL_KEYS = {"shortfall": "weighted_shortfall", "soft_goals": "soft_goal_slack",
-              "preference": "preference_penalty", "cost": "cost_usd"}
-"""Objective level (as a policy names it) -> its key in ``AllocationResult.objective``."""
-
 
 @dataclass(frozen=True)
 class Reference:
@@ -125,7 +121,7 @@ def _expected(folder: Path) -> tuple[Reference, dict[str, int] | None]:
     from allocator.scenario.readers import read_scenario
 
     order = read_scenario(folder).policy.objective
-    values = tuple(float(doc["objective"][LEVEL_KEYS[level]]) for level in order)
+    values = tuple(float(doc["objective"][result_key(level)]) for level in order)
     proven_by = doc.get("proven_by", [])
     return (Reference(values=values, status=doc["status"],
                       source=f"expected.json ({', '.join(proven_by)})"), doc.get("model"))

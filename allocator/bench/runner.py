@@ -23,9 +23,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from allocator.bench.cases import LEVEL_KEYS, BenchCase, Reference
+from allocator.bench.cases import BenchCase, Reference
 from allocator.bench.gap_scenario import gap_value
 from allocator.errors import VerificationError
+from allocator.levels import result_key
 from allocator.result.result import AllocationResult
 from allocator.solve import solve
 
@@ -141,7 +142,7 @@ def _vector(case: BenchCase, result: AllocationResult) -> tuple[float, ...] | No
         value = gap_value(case.gap, result)
         return None if value is None else (float(value),)
     obj = result.objective
-    return tuple(float(obj[LEVEL_KEYS[level]] or 0.0)
+    return tuple(float(obj[result_key(level)] or 0.0)
                  for level in result.scenario.policy.objective)
 
 
