@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from allocator.backends import DEFAULT_BACKEND
 from allocator.insight.whatif import apply_changes
 from allocator.result.result import AllocationResult
 from allocator.scenario.scenario import Scenario
@@ -52,7 +53,7 @@ def _rows_at(scenario: Scenario, scale: float, backend: str, time_limit: float |
 
 
 def budget_sensitivity(scenario: Scenario | AllocationResult, *,
-                       scales: Sequence[float] = DEFAULT_SCALES, backend: str = "cpsat",
+                       scales: Sequence[float] = DEFAULT_SCALES, backend: str = DEFAULT_BACKEND,
                        time_limit: float | None = None, workers: int = 1,
                        executor: Executor | None = None,
                        progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
