@@ -55,6 +55,11 @@ class LevelResult:
                    doc["runtime_s"])
 
 
+def _table(name: str, doc: str) -> property:
+    """A read-only view of one of the plan's tables (``allocator.result.tables``)."""
+    return property(lambda self: getattr(self._tables, name), doc=doc)
+
+
 def _rounded(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds, 4)
 
@@ -148,35 +153,16 @@ class AllocationResult:
         return self.status.has_plan and self.verification is not None and self.verification.ok
 
     # ----- tables -------------------------------------------------------------------------
-    @property
-    def assignments(self) -> pd.DataFrame:
-        """Units of each pledge on each requirement line (see ``allocator.result.tables``)."""
-        return self._tables.assignments
-
-    @property
-    def equipment_flows(self) -> pd.DataFrame:
-        """Items of each equipment pledge on each line, and the pledges they equip."""
-        return self._tables.equipment_flows
-
-    @property
-    def funding_flows(self) -> pd.DataFrame:
-        """US$ of each funding pledge routed to each mission."""
-        return self._tables.funding_flows
-
-    @property
-    def requirements(self) -> pd.DataFrame:
-        """Fill and shortfall of every requirement line."""
-        return self._tables.requirements
-
-    @property
-    def missions(self) -> pd.DataFrame:
-        """Per mission: personnel, women share, contributors, cost against budget and funding."""
-        return self._tables.missions
-
-    @property
-    def unused_pledges(self) -> pd.DataFrame:
-        """Unit, equipment and funding pledges not used in full."""
-        return self._tables.unused_pledges
+    assignments = _table("assignments", "Units of each pledge on each requirement line.")
+    equipment_flows = _table("equipment_flows",
+                             "Items of each equipment pledge on each line, and the pledges "
+                             "they equip.")
+    funding_flows = _table("funding_flows", "US$ of each funding pledge routed to each mission.")
+    requirements = _table("requirements", "Fill and shortfall of every requirement line.")
+    missions = _table("missions", "Per mission: personnel, women share, contributors, cost "
+                                  "against budget and funding.")
+    unused_pledges = _table("unused_pledges",
+                            "Unit, equipment and funding pledges not used in full.")
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table by name, in export order."""
