@@ -46,7 +46,7 @@ class Row(BaseModel):
 
 
 def _blank_to_default(cls: type[Row], v: Any, info: ValidationInfo) -> Any:
-    """A blank cell takes its field's default (validators run before defaults would apply)."""
+    """A blank cell takes its field's default, which pydantic gives only to an absent cell."""
     if blank_to_none(v) is None:
         return cls.model_fields[info.field_name].default
     return v
