@@ -7,12 +7,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from allocator.levels import POLICY_LEVELS
 from allocator.scenario.schema.cells import to_readiness
 from allocator.scenario.schema.fields import Fraction01, Money
 from allocator.scenario.schema.readiness import Readiness
 
-OBJECTIVE_LEVELS = ("shortfall", "soft_goals", "preference", "cost")
-"""The levels an objective may rank, in the default order of optimisation."""
+OBJECTIVE_LEVELS = POLICY_LEVELS
+"""The levels an objective may rank, in the default order of optimisation (the one table of
+levels is ``allocator.levels``)."""
 
 
 class ObjectiveWeights(BaseModel):
@@ -34,8 +36,7 @@ class Policy(BaseModel):
     period_months: Annotated[int, Field(ge=1)] = 12
     reimbursement_rate_usd: Money = Decimal(1448)
     priority_weights: dict[int, Annotated[int, Field(ge=0)]] = {1: 16, 2: 8, 3: 4, 4: 2, 5: 1}
-    objective: list[Literal["shortfall", "soft_goals", "preference", "cost"]] = list(
-        OBJECTIVE_LEVELS)
+    objective: list[Literal[POLICY_LEVELS]] = list(POLICY_LEVELS)  # type: ignore[valid-type]
     objective_mode: Literal["lexicographic", "weighted"] = "lexicographic"
     objective_weights: ObjectiveWeights = ObjectiveWeights()
     time_limit_s: Annotated[float, Field(gt=0)] = 60.0
