@@ -43,8 +43,3 @@ class Settings(BaseSettings):
     max_job_attempts: int = Field(
         2, ge=1, description="runs of a job interrupted by restarts before it is marked failed")
     log_level: str = "INFO"
-
-
-def get_settings() -> Settings:
-    """The settings, read afresh from the environment."""
-    return Settings()
