@@ -6,8 +6,9 @@ from functools import cached_property
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
+from allocator.errors import Defect
 from allocator.scenario.checks import check_tables
 from allocator.scenario.schema import (
     TABLE_ROWS,
@@ -45,6 +46,15 @@ class Scenario(BaseModel):
     transport_costs: list[TransportCost] = []
     preferences: list[Preference] = []
     capabilities: list[Capability] = []
+
+    _warnings: list[Defect] = PrivateAttr(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Defect]:
+        """What validation noticed but did not block on (ignored columns, a pledged capability
+        nothing asks for, a mission without requirement lines, ...), each located like an error.
+        """
+        return list(self._warnings)
 
     @classmethod
     def from_tables(
