@@ -21,6 +21,7 @@ from allocator.backends import (
 )
 from allocator.cli import service
 from allocator.cli.common import PathArg, console, errors, load_scenario
+from allocator.cli.convert import convert_command
 from allocator.cli.solve import explain_command, solve_command
 from allocator.cli.sweep import sweep_app
 from allocator.cli.whatif import whatif_command
@@ -30,6 +31,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 app.command("solve")(solve_command)
 app.command("explain")(explain_command)
 app.command("whatif")(whatif_command)
+app.command("convert")(convert_command)
 app.command("serve")(service.serve)
 app.add_typer(service.token_app, name="token")
 app.add_typer(sweep_app, name="sweep")

@@ -6,6 +6,11 @@ any other path is a folder of CSV files plus ``scenario.yaml``. List cells are j
 
 Output is staged next to the target and renamed into place only when complete, so a failure
 never leaves a half-written scenario. The parent folder must exist.
+
+What is written can be shared like any file the user makes: files get ``0o666 & ~umask`` and
+folders ``0o777 & ~umask`` (``open`` and ``mkdir`` give exactly that), never the private
+``0o600``/``0o700`` of ``tempfile.mkstemp``/``mkdtemp``, which is why staging uses a plain
+hidden sibling name rather than ``tempfile``.
 """
 
 from __future__ import annotations
@@ -161,6 +166,15 @@ _WRITERS: dict[str, Callable[[Scenario, Path], None]] = {
     ".yaml": _write_yaml,
     ".yml": _write_yaml,
 }
+
+FILE_SUFFIXES: dict[str, str] = {
+    ".zip": "zip of the CSV folder",
+    ".xlsx": "Excel workbook",
+    ".json": "JSON document",
+    ".yaml": "YAML document",
+    ".yml": "YAML document",
+}
+"""The suffixes written as one file, and the form each names; any other path is a CSV folder."""
 
 
 # ----- atomic replacement ------------------------------------------------------------------
