@@ -1,6 +1,7 @@
 """A current deployment to re-plan from: what is in place, what must stay, what must not be.
 
-``solve(scenario, deployment=Deployment.from_plan(plan))`` then adds an objective level
+``solve(scenario, deployment=Deployment.from_plan(plan))`` (a ``Plan``, or the result of an
+earlier ``solve``) then adds an objective level
 ``units_changed`` right after the weighted shortfall: among the plans that fill as much as
 possible, the one that moves the fewest units (every unit or equipment item added to or taken
 from a pledge-line pair counts once), and only then soft goals, preferences and cost.
@@ -13,12 +14,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from allocator.errors import Defect, ScenarioError
 from allocator.plan.plan import Plan
 from allocator.scenario.scenario import Scenario
 
 Pair = tuple[str, str]  # (pledge_id or equipment_id, requirement_id)
+
+
+class HasPlan(Protocol):
+    """Anything carrying a plan, such as an ``AllocationResult`` (which this layer, below the
+    result, may not import)."""
+
+    @property
+    def plan(self) -> Plan | None:
+        """The plan, or ``None`` when there is none."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -34,8 +46,20 @@ class Deployment:
     """Pairs that get no units (a deployment the planner has ruled out)."""
 
     @classmethod
-    def from_plan(cls, plan: Plan, *, pinned: Iterable[Pair] = (),
+    def from_plan(cls, plan: Plan | HasPlan, *, pinned: Iterable[Pair] = (),
                   forbidden: Iterable[Pair] = ()) -> Deployment:
+        """The deployment of ``plan``: a ``Plan``, or a solved result whose ``.plan`` it takes
+        (a result's own ``assignments`` are a pandas table, not the plan's rows).
+
+        Raises ``ValueError`` for a result without a plan: there is nothing deployed to keep.
+        """
+        if not isinstance(plan, Plan):
+            carried = plan.plan
+            if carried is None:
+                status = getattr(getattr(plan, "status", None), "value", "no plan")
+                raise ValueError(f"the result has no plan ({status}); re-plan from a result "
+                                 "with status optimal or feasible, or from a Plan")
+            plan = carried
         current: dict[Pair, int] = {}
         for a in plan.assignments:
             current[a.pledge_id, a.requirement_id] = current.get(

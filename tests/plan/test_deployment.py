@@ -53,6 +53,27 @@ def test_a_forbidden_pair_gets_no_units_and_a_pin_holds(backend: str) -> None:
     assert result.objective["units_changed"] == 2
 
 
+def test_a_solved_result_gives_the_deployment_of_its_plan() -> None:
+    result = solved(TWINS)
+    deployment = Deployment.from_plan(result)
+    assert deployment == Deployment.from_plan(result.plan)  # type: ignore[arg-type]
+    assert deployment.current == {pair: 1 for pair in units_of(result)}
+    pinned = Deployment.from_plan(result, pinned=[("PA", "R1")])
+    assert pinned.pinned == {("PA", "R1")} and pinned.current == deployment.current
+    again = solved(TWINS, deployment=deployment)
+    assert again.objective["units_changed"] == 0
+
+
+def test_a_result_without_a_plan_is_refused_in_words() -> None:
+    # A mandatory line for two battalions with one pledged: infeasible, so no plan to keep.
+    result = solved(scenario(missions=[mission("M1")],
+                             requirements=[req("R1", "INF_BN", 2, mandatory=True)],
+                             unit_pledges=[pledge("PA")]))
+    assert result.plan is None
+    with pytest.raises(ValueError, match=r"the result has no plan \(infeasible\)"):
+        Deployment.from_plan(result)
+
+
 def test_units_of_a_withdrawn_pledge_count_as_changed() -> None:
     # PB was on R2 and is withdrawn: its unit leaves (1 change) and PC replaces it (1 more).
     withdrawn = TWINS.model_copy(update={"unit_pledges": [
