@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 
@@ -35,6 +37,29 @@ class Defect:
     def to_dict(self) -> dict[str, object]:
         """The JSON form the service returns in a 422 (``problems``: a list of these)."""
         return asdict(self)
+
+
+def close_matches(value: str, known: Iterable[str], n: int = 3, cutoff: float = 0.7) -> list[str]:
+    """The known names ``value`` was most likely meant to be, best first (maybe none).
+
+    Case is ignored (``sen`` finds ``SEN``), and a short code with swapped letters (``BDG``
+    for ``BGD``), which scores too low for difflib's ratio, is still found.
+    """
+    by_fold: dict[str, str] = {}
+    for name in known:
+        by_fold.setdefault(str(name).casefold(), str(name))
+    folded = str(value).casefold()
+    if folded in by_fold:
+        return [by_fold[folded]]
+    close = difflib.get_close_matches(folded, list(by_fold), n=n, cutoff=cutoff)
+    close = close or [k for k in by_fold if sorted(k) == sorted(folded)][:n]
+    return [by_fold[k] for k in close]
+
+
+def did_you_mean(value: str, known: Iterable[str], cutoff: float = 0.7) -> str:
+    """``" (did you mean 'X'?)"`` when a known name is close to ``value``, else ``""``."""
+    close = close_matches(value, known, cutoff=cutoff)
+    return f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
 
 
 Problem = Defect

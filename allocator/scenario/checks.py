@@ -12,8 +12,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from allocator.errors import Defect, ScenarioError
+from allocator.errors import Defect, ScenarioError, did_you_mean
 from allocator.scenario.collector import Collector, records
+from allocator.scenario.normalise import normalise_capabilities
 from allocator.scenario.references import check_references
 from allocator.scenario.schema import (
     REQUIRED_TABLES,
@@ -23,6 +24,13 @@ from allocator.scenario.schema import (
     Row,
     required_columns,
 )
+from allocator.scenario.schema.columns import (
+    header_name,
+    ignored_message,
+    likely_typo,
+    typo_message,
+)
+from allocator.scenario.screening import screen
 
 
 def pydantic_problems(
@@ -41,7 +49,8 @@ def pydantic_problems(
             message = "required value is missing; fill in this cell"
         elif item["type"] == "extra_forbidden" and table == "policy":
             settings = ObjectiveWeights if len(loc) > 1 else Policy
-            message = (f"unknown policy setting {'.'.join(loc)!r}; expected one of: "
+            message = (f"unknown policy setting {'.'.join(loc)!r}"
+                       f"{did_you_mean(loc[-1], settings.model_fields)}; expected one of: "
                        f"{', '.join(settings.model_fields)}")
         elif item["type"] == "extra_forbidden":
             allowed = ", ".join(TABLE_ROWS[table].model_fields) if table in TABLE_ROWS else ""
@@ -59,16 +68,18 @@ def check_tables(
     policy: dict[str, Any] | Policy | None,
     sources: dict[str, str],
     row_numbers: dict[str, list[int]],
-) -> tuple[Policy, dict[str, list[Row]]]:
-    """The parsed policy and rows of every table, or ScenarioError listing every problem."""
+) -> tuple[Policy, dict[str, list[Row]], list[Defect]]:
+    """The parsed policy, the rows of every table and the warnings, or ScenarioError listing
+    every problem."""
     out = Collector(sources, row_numbers)
     _check_presence(tables, out)
     parsed_policy = _parse_policy(policy, out)
-    rows = _parse_rows(tables, out)
+    rows = normalise_capabilities(_parse_rows(tables, out))
     check_references(rows, parsed_policy, out, tables)
     if out.problems:
         raise ScenarioError(out.problems)
-    return parsed_policy, rows
+    screen(rows, out)
+    return parsed_policy, rows, out.warnings
 
 
 def _check_presence(tables: dict[str, Any], out: Collector) -> None:
@@ -94,12 +105,33 @@ def _parse_policy(policy: dict[str, Any] | Policy | None, out: Collector) -> Pol
     return Policy()
 
 
+def _contract_columns(table: str, rows: list[dict[str, Any]],
+                      out: Collector) -> list[dict[str, Any]]:
+    """The rows with their column names in the contract's spelling and only the contract's
+    columns; the others are reported once per table (``allocator.scenario.schema.columns``).
+
+    The readers have done this already for files; this serves DataFrames and dicts.
+    """
+    columns = TABLE_ROWS[table].model_fields
+    named = [{header_name(k): v for k, v in row.items()} for row in rows]
+    used = {k: i for i, row in reversed(list(enumerate(named))) for k in row}
+    for name, index in used.items():
+        if name in columns:
+            continue
+        meant = likely_typo(table, name, used)
+        if meant is None:
+            out.warn(table, ignored_message(table, name), index, name)
+        else:
+            out.add(table, typo_message(table, name, meant), index, name)
+    return [{k: v for k, v in row.items() if k in columns} for row in named]
+
+
 def _parse_rows(tables: dict[str, Any], out: Collector) -> dict[str, list[Any]]:
     """Every table's rows, None in place of a row that failed, so indexes match row numbers."""
     rows: dict[str, list[Any]] = {}
     for table, model in TABLE_ROWS.items():
         parsed = []
-        for index, record in enumerate(records(tables.get(table))):
+        for index, record in enumerate(_contract_columns(table, records(tables.get(table)), out)):
             try:
                 parsed.append(model.model_validate(record))
             except ValidationError as err:

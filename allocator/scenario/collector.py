@@ -26,6 +26,7 @@ class Collector:
         self.sources = sources
         self.row_numbers = row_numbers
         self.problems: list[Defect] = []
+        self.warnings: list[Defect] = []
 
     def row_of(self, table: str, index: int) -> int:
         """The number the user sees for row ``index`` of ``table`` (1-based if none given)."""
@@ -35,6 +36,15 @@ class Collector:
     def add(self, table: str, message: str, index: int | None = None,
             column: str | None = None) -> None:
         """Record a problem of ``table``, at row ``index`` and ``column`` when given."""
+        self.problems.append(self._defect(table, message, index, column))
+
+    def warn(self, table: str, message: str, index: int | None = None,
+             column: str | None = None) -> None:
+        """Record a warning about ``table``: noted and shown, never blocking."""
+        self.warnings.append(self._defect(table, message, index, column))
+
+    def _defect(self, table: str, message: str, index: int | None,
+                column: str | None) -> Defect:
         row = None if index is None else self.row_of(table, index)
-        self.problems.append(Defect(table=table, row=row, column=column, message=message,
-                                     source=self.sources.get(table)))
+        return Defect(table=table, row=row, column=column, message=message,
+                      source=self.sources.get(table))

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from allocator.errors import did_you_mean
 from allocator.scenario.catalogue import STANDARD_CAPABILITIES
 from allocator.scenario.collector import Collector, records
 from allocator.scenario.schema import ID_COLUMN, Policy
@@ -81,21 +82,22 @@ class KnownIds:
     def state(self, table: str, index: int, column: str, code: str) -> None:
         """Report ``code`` unless it is a declared member state."""
         if self.states is not None and code not in self.states:
-            self.out.add(table, f"unknown state {code!r}; add it to member_states or fix the "
-                                "code", index, column)
+            self.out.add(table, f"unknown state {code!r}{did_you_mean(code, self.states)}; "
+                                "add it to member_states or fix the code", index, column)
 
     def mission(self, table: str, index: int, column: str, mission_id: str) -> None:
         """Report ``mission_id`` unless it is a declared mission."""
         if self.missions is not None and mission_id not in self.missions:
-            self.out.add(table, f"unknown mission {mission_id!r}; expected one of "
-                                f"{', '.join(sorted(self.missions)) or '(no missions)'}",
-                         index, column)
+            listed = ", ".join(sorted(self.missions)) or "(no missions)"
+            hint = did_you_mean(mission_id, self.missions) or f"; expected one of {listed}"
+            self.out.add(table, f"unknown mission {mission_id!r}{hint}", index, column)
 
     def pledge(self, table: str, index: int, column: str, pledge_id: str) -> None:
         """Report ``pledge_id`` unless it is a declared unit pledge."""
         if self.pledges is not None and pledge_id not in self.pledges:
-            self.out.add(table, f"unknown pledge {pledge_id!r}; it must be a pledge_id of "
-                                "unit_pledges", index, column)
+            self.out.add(table, f"unknown pledge {pledge_id!r}"
+                                f"{did_you_mean(pledge_id, self.pledges)}; it must be a "
+                                "pledge_id of unit_pledges", index, column)
 
 
 def _present(rows: list[Any]) -> Iterator[tuple[int, Any]]:
@@ -175,10 +177,11 @@ def check_capabilities(rows: dict[str, list[Any]], out: Collector) -> None:
     for i, r in _present(rows["requirements"]):
         if r.capability not in known:
             out.add("requirements", f"unknown capability {r.capability!r}: not in {where} "
-                    "and not offered by any pledge; fix the spelling or add it to "
-                    "capabilities", i, "capability")
+                    "and not offered by any pledge"
+                    f"{did_you_mean(r.capability, known, cutoff=0.6)}; fix the spelling or add "
+                    "it to capabilities", i, "capability")
     for i, c in _present(rows["capabilities"]):
         for sub in c.substitutes:
             if sub not in known:
-                out.add("capabilities", f"substitute {sub!r} is not a known capability",
-                        i, "substitutes")
+                out.add("capabilities", f"substitute {sub!r} is not a known capability"
+                        f"{did_you_mean(sub, known, cutoff=0.6)}", i, "substitutes")

@@ -72,10 +72,12 @@ class Scenario(BaseModel):
         ``sources`` names where each table came from and ``row_numbers`` gives the user-visible
         number of each row, so that every problem points at the cell to fix.
         """
-        checked_policy, rows = check_tables(tables, policy=policy, sources=sources or {},
-                                            row_numbers=row_numbers or {})
-        return cls(name=name, description=description, policy=checked_policy,
-                   **{table: list(items) for table, items in rows.items()})
+        checked_policy, rows, warnings = check_tables(
+            tables, policy=policy, sources=sources or {}, row_numbers=row_numbers or {})
+        scenario = cls(name=name, description=description, policy=checked_policy,
+                       **{table: list(items) for table, items in rows.items()})
+        scenario._warnings = warnings
+        return scenario
 
     def revalidated(self) -> Scenario:
         """The same scenario validated again, rows and cross-references.

@@ -144,25 +144,23 @@ def test_transport_cost_with_both_state_and_pledge(tmp_path: Path) -> None:
 
 
 # ----- headers and files -------------------------------------------------------------------
-def test_unknown_column_is_reported_once_from_the_header(tmp_path: Path) -> None:
+def test_column_outside_the_contract_is_ignored_with_one_warning(tmp_path: Path) -> None:
     tables = grid()
     tables["missions"] = [[*row, cell] for row, cell in
                           zip(tables["missions"], ["notes", "big one", ""], strict=True)]
-    problem = only_problem(write_csv_folder(tmp_path / "demo", tables))
-    assert located(problem) == ("missions.csv", "missions", 1, "notes")
-    assert "unknown column 'notes'" in problem.message
+    scenario = read_scenario(write_csv_folder(tmp_path / "demo", tables))
+    [warning] = [w for w in scenario.warnings if w.column == "notes"]
+    assert located(warning) == ("missions.csv", "missions", 1, "notes")
+    assert "column 'notes' is not part of missions and was ignored" in warning.message
 
 
 def test_misspelt_column_suggests_the_right_one(tmp_path: Path) -> None:
     tables = grid()
     tables["unit_pledges"][0][4] = "personel_per_unit"
-    problems = problems_of(write_csv_folder(tmp_path / "demo", tables))
-    assert [located(p) for p in problems] == [
-        ("unit_pledges.csv", "unit_pledges", 1, "personel_per_unit"),
-        ("unit_pledges.csv", "unit_pledges", 1, "personnel_per_unit"),
-    ]
-    assert "did you mean 'personnel_per_unit'?" in problems[0].message
-    assert "required column 'personnel_per_unit' is missing" in problems[1].message
+    problem = only_problem(write_csv_folder(tmp_path / "demo", tables))
+    assert located(problem) == ("unit_pledges.csv", "unit_pledges", 1, "personel_per_unit")
+    assert "did you mean 'personnel_per_unit'?" in problem.message
+    assert "required column of unit_pledges and is missing" in problem.message
 
 
 @pytest.mark.parametrize("content", [b"", b"\r\n\r\n", b",,,\n"])
@@ -189,8 +187,9 @@ def test_non_utf8_csv_names_the_byte(tmp_path: Path) -> None:
     position = data.index("ô".encode("cp1252"))
     problem = only_problem(folder)
     assert located(problem) == ("member_states.csv", "member_states", None, None)
-    assert problem.message == (f"file is not UTF-8 text (byte 0xf4 at position {position}, "
-                               "line 4); save it as UTF-8")
+    assert problem.message.startswith(
+        f"file is not UTF-8 text (byte 0xf4 on line 4, position {position}); save it as UTF-8: "
+        "in Excel, File > Save As > 'CSV UTF-8 (Comma delimited)'")
 
 
 def test_unknown_table_file(tmp_path: Path) -> None:
@@ -198,7 +197,8 @@ def test_unknown_table_file(tmp_path: Path) -> None:
     (folder / "mission.csv").write_text(csv_text(GRID["missions"]), encoding="utf-8")
     problems = problems_of(folder)
     assert located(problems[0]) == ("mission.csv", "mission", None, None)
-    assert "unknown table file 'mission.csv'; expected member_states.csv" in problems[0].message
+    assert ("unknown table file 'mission.csv' (did you mean 'missions.csv'?); expected "
+            "member_states.csv") in problems[0].message
     assert "required table 'missions' is missing" in problems[1].message
     assert len(problems) == 2
 

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from allocator.errors import Defect, ScenarioError
+from allocator.errors import Defect, ScenarioError, close_matches
 from allocator.scenario.scenario import Scenario
 from allocator.scenario.schema import TABLE_ROWS, Mission, Policy, Requirement
 
@@ -46,9 +46,7 @@ class _Draft:
 def _unknown(kind: str, value: str, known: Iterable[str]) -> str:
     """'unknown pledge 'XYZ'; pledge ids look like A, B', with a likely fix when one is close."""
     known = sorted(set(known))
-    close = difflib.get_close_matches(value, known, n=3, cutoff=0.7)
-    # Swapped letters in a short code (BDG for BGD) score too low for difflib's cutoff.
-    close = close or [k for k in known if sorted(k.upper()) == sorted(value.upper())][:3]
+    close = close_matches(value, known)
     if close:
         return f"unknown {kind} {value!r}; did you mean {' or '.join(map(repr, close))}?"
     if not known:

@@ -99,6 +99,8 @@ def _validate(found: Found, default_name: str) -> Scenario:
         raise ScenarioError(found.problems + later) from None
     if found.problems:
         raise ScenarioError(found.problems)
+    # What the files hold outside the contract comes first, then what the rows say.
+    scenario._warnings = found.warnings + scenario.warnings
     return scenario
 
 

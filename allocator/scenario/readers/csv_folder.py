@@ -13,10 +13,12 @@ from pathlib import Path
 
 import yaml
 
+from allocator.errors import did_you_mean
 from allocator.scenario.readers.found import META_KEYS, SCENARIO_FILES, Found, decode, yaml_message
 from allocator.scenario.readers.grid import add_grid
 from allocator.scenario.readers.meta import read_meta
 from allocator.scenario.schema import TABLE_ROWS
+from allocator.scenario.schema.columns import header_name
 
 
 def read_folder(path: Path) -> Found:
@@ -36,13 +38,13 @@ def read_csv_files(files: Mapping[str, Callable[[], bytes]], prefix: str) -> Fou
             _read_scenario_yaml(found, read(), source)
         elif lower.startswith(("readme", ".")) or not lower.endswith(".csv"):
             continue  # notes, hidden files and other formats may travel with the data
-        elif lower.removesuffix(".csv") in TABLE_ROWS:
-            table = lower.removesuffix(".csv")
-            if found.claim(table, source):
-                _read_csv(found, table, read(), source)
+        elif (stem := header_name(name.strip()[:-4])) in TABLE_ROWS:
+            if found.claim(stem, source):
+                _read_csv(found, stem, read(), source)
         else:
-            found.problem(lower.removesuffix(".csv"),
-                          f"unknown table file {name!r}; expected {expected}", source)
+            found.problem(stem,
+                          f"unknown table file {name!r}"
+                          f"{did_you_mean(name, [f'{t}.csv' for t in TABLE_ROWS])}; expected {expected}", source)
     return found
 
 
@@ -51,13 +53,35 @@ def _read_csv(found: Found, table: str, data: bytes, source: str) -> None:
     if text is None:
         found.unreadable.add(table)
         return
+    delimiter = sniff_delimiter(text, table)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as err:
         found.unreadable.add(table)
         found.problem(table, f"not a readable CSV file ({err})", source)
         return
     add_grid(found, table, source, enumerate(rows, start=1), "file")
+
+
+DELIMITERS = (",", ";", "\t")
+"""Separators a CSV file may use: Excel writes ``;`` where the decimal mark is a comma."""
+
+
+def sniff_delimiter(text: str, table: str) -> str:
+    """The separator of a CSV file of ``table``: the one that splits its header into the most
+    columns the table knows (then the most columns at all); ``,`` when nothing tells.
+
+    The header is the only line whose contents are known in advance, so it decides; a
+    general sniffer guesses from the data, where a list cell ``COD;RWA`` would mislead it.
+    """
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    known = set(TABLE_ROWS[table].model_fields)
+
+    def score(delimiter: str) -> tuple[int, int]:
+        cells = next(csv.reader([header], delimiter=delimiter), [])
+        return sum(header_name(c) in known for c in cells), len(cells)
+
+    return max(DELIMITERS, key=score)  # max keeps the first of equals: "," wins ties
 
 
 def _read_scenario_yaml(found: Found, data: bytes, source: str) -> None:
@@ -74,6 +98,7 @@ def _read_scenario_yaml(found: Found, data: bytes, source: str) -> None:
         return
     for key in meta:
         if key not in META_KEYS:
-            found.problem("scenario", f"unknown key {key!r}; expected {', '.join(META_KEYS)}",
+            found.problem("scenario", f"unknown key {key!r}{did_you_mean(str(key), META_KEYS)}; "
+                          f"expected {', '.join(META_KEYS)}",
                           source, column=str(key))
     read_meta(found, meta, source)

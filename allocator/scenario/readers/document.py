@@ -12,11 +12,12 @@ from typing import Any
 
 import yaml
 
-from allocator.errors import ScenarioError
+from allocator.errors import ScenarioError, did_you_mean
 from allocator.scenario.readers.found import META_KEYS, Found, decode, fail, yaml_message
-from allocator.scenario.readers.grid import check_required, unknown_column
+from allocator.scenario.readers.grid import check_columns
 from allocator.scenario.readers.meta import read_meta
 from allocator.scenario.schema import TABLE_ROWS
+from allocator.scenario.schema.columns import header_name
 
 
 def read_document(path: Path) -> Found:
@@ -33,12 +34,13 @@ def read_document(path: Path) -> Found:
         fail(f"expected a mapping with keys {', '.join(TABLE_ROWS)}, "
              f"{', '.join(META_KEYS)}", source)
     for key, value in document.items():
-        name = str(key).strip().lower()
+        name = header_name(key)
         if name in TABLE_ROWS:
             if found.claim(name, source):
                 _add_records(found, name, source, value)
         elif name not in META_KEYS:
-            found.problem("scenario", f"unknown key {key!r}; expected tables "
+            hint = did_you_mean(name, [*TABLE_ROWS, *META_KEYS])
+            found.problem("scenario", f"unknown key {key!r}{hint}; expected tables "
                           f"{', '.join(TABLE_ROWS)} or {', '.join(META_KEYS)}", source,
                           column=str(key))
     read_meta(found, {str(k).strip().lower(): v for k, v in document.items()}, source)
@@ -74,16 +76,13 @@ def _add_records(found: Found, table: str, source: str, items: Any) -> None:
         if not isinstance(item, dict):
             found.problem(table, "expected an object of column: value", source, n)
             continue
-        record = {str(k).strip().lower(): v for k, v in item.items()}
+        record = {header_name(k): v for k, v in item.items()}
         for key in record:
             first_seen.setdefault(key, n)
         records.append(record)
         numbers.append(n)
     columns = TABLE_ROWS[table].model_fields
-    for key, n in first_seen.items():
-        if key not in columns:
-            found.problem(table, unknown_column(table, key), source, n, key)
     if records:
-        check_required(found, table, source, None, set(first_seen))
+        check_columns(found, table, source, first_seen, None)
     found.tables[table] = [{k: v for k, v in r.items() if k in columns} for r in records]
     found.row_numbers[table] = numbers

@@ -41,6 +41,8 @@ class Found:
     sources: dict[str, str] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     problems: list[Defect] = field(default_factory=list)
+    warnings: list[Defect] = field(default_factory=list)
+    """What the files hold that is not used (columns outside the contract), never blocking."""
     unreadable: set[str] = field(default_factory=set)
     """Tables whose file exists but could not be read; validation must not call them missing."""
     missing_columns: set[tuple[str, str]] = field(default_factory=set)
@@ -50,6 +52,12 @@ class Found:
                 row: int | None = None, column: str | None = None) -> None:
         """Record a file problem of ``table`` in ``source``."""
         self.problems.append(Defect(table=table, message=message, row=row, column=column,
+                                     source=source))
+
+    def warn(self, table: str, message: str, source: str | None,
+             row: int | None = None, column: str | None = None) -> None:
+        """Record a warning about ``table`` in ``source``: noted, never blocking."""
+        self.warnings.append(Defect(table=table, message=message, row=row, column=column,
                                      source=source))
 
     def claim(self, table: str, source: str) -> bool:
@@ -82,13 +90,25 @@ def yaml_message(err: yaml.YAMLError) -> str:
 
 
 def decode(found: Found, table: str, data: bytes, source: str) -> str | None:
-    """The text of a UTF-8 file (a BOM is allowed), or None after reporting the bad byte."""
+    """The text of a UTF-8 file (a BOM is allowed), or None after reporting the bad byte.
+
+    A file that starts with a UTF-16 byte-order mark (Excel's "Unicode Text") is read as
+    UTF-16: the mark says which encoding it is, so nothing is guessed.
+    """
+    for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding)
+            except UnicodeDecodeError:
+                break  # reported below as not UTF-8, with the way to save it
     body = data.removeprefix(codecs.BOM_UTF8)
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as err:
         position = err.start + len(data) - len(body)  # count the BOM: positions are the file's
         line = data[:position].count(b"\n") + 1
-        found.problem(table, f"file is not UTF-8 text (byte 0x{data[position]:02x} at position "
-                             f"{position}, line {line}); save it as UTF-8", source)
+        found.problem(table, f"file is not UTF-8 text (byte 0x{data[position]:02x} on line "
+                             f"{line}, position {position}); save it as UTF-8: in Excel, File "
+                             "> Save As > 'CSV UTF-8 (Comma delimited)'; in LibreOffice, "
+                             "Save As > Text CSV with character set 'Unicode (UTF-8)'", source)
         return None

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from allocator.scenario.readers.found import Found
 from allocator.scenario.schema import TABLE_ROWS, all_columns, required_columns
+from allocator.scenario.schema.columns import (
+    header_name,
+    ignored_message,
+    likely_typo,
+    typo_message,
+)
 
 Rows = Iterable[tuple[int, Sequence[Any]]]
 """Numbered rows of cells as a spreadsheet shows them: (row number, cells)."""
@@ -42,7 +47,7 @@ def add_grid(found: Found, table: str, source: str, rows: Rows, what: str) -> No
         return
     (header_row, header), data = filled[0], filled[1:]
     keep = _check_header(found, table, source, header_row, header, data)
-    names = [_at(header, i).strip().lower() for i in keep]
+    names = [header_name(_at(header, i)) for i in keep]
     found.tables[table] = [{name: _at(cells, i) for name, i in zip(names, keep, strict=True)}
                            for _, cells in data]
     found.row_numbers[table] = [n for n, _ in data]
@@ -50,12 +55,13 @@ def add_grid(found: Found, table: str, source: str, rows: Rows, what: str) -> No
 
 def _check_header(found: Found, table: str, source: str, header_row: int,
                   header: list[str], data: list[tuple[int, list[str]]]) -> list[int]:
-    """Report header problems once, not once per row; return the indexes of usable columns."""
+    """Report header problems once, not once per row; return the indexes of contract columns."""
     width = max([len(header), *(len(cells) for _, cells in data)])
+    columns = TABLE_ROWS[table].model_fields
     keep: list[int] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for i in range(width):
-        name = _at(header, i).strip().lower()
+        name = header_name(_at(header, i))
         if not name:
             if any(_at(cells, i).strip() for _, cells in data):
                 found.problem(table, f"column {i + 1} has values but no header; name it or "
@@ -63,21 +69,36 @@ def _check_header(found: Found, table: str, source: str, header_row: int,
         elif name in seen:
             found.problem(table, f"column {name!r} appears twice; keep one", source,
                           header_row, name)
-        elif name not in TABLE_ROWS[table].model_fields:
-            found.problem(table, unknown_column(table, name), source, header_row, name)
         else:
-            keep.append(i)
-        seen.add(name)
-    check_required(found, table, source, header_row, seen)
+            seen[name] = header_row
+            if name in columns:
+                keep.append(i)
+    check_columns(found, table, source, seen, header_row)
     return keep
 
 
-def unknown_column(table: str, name: str) -> str:
-    """The message for a column ``table`` does not have, suggesting the closest one."""
-    columns = all_columns(table)
-    close = difflib.get_close_matches(name, columns, n=1)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    return f"unknown column {name!r}; {hint}expected columns: {', '.join(columns)}"
+def check_columns(found: Found, table: str, source: str, seen: dict[str, int],
+                  header_row: int | None) -> None:
+    """Report the columns of ``table`` outside the contract and the required ones missing.
+
+    ``seen`` maps each column name used to the row that first uses it (the header row of a
+    sheet, or the first item of a JSON/YAML table). A column outside the contract is ignored
+    with a warning, unless it is a likely typo of a column the table lacks: then an error
+    (``allocator.scenario.schema.columns``).
+    """
+    columns = TABLE_ROWS[table].model_fields
+    misspelt: set[str] = set()
+    for name, row in seen.items():
+        if name in columns:
+            continue
+        meant = likely_typo(table, name, seen)
+        if meant is None:
+            found.warn(table, ignored_message(table, name), source, row, name)
+        else:
+            found.problem(table, typo_message(table, name, meant), source, row, name)
+            found.missing_columns.add((table, meant))
+            misspelt.add(meant)
+    check_required(found, table, source, header_row, set(seen) | misspelt)
 
 
 def check_required(found: Found, table: str, source: str, row: int | None,

@@ -15,10 +15,12 @@ import openpyxl
 import yaml
 from openpyxl.utils.exceptions import InvalidFileException
 
+from allocator.errors import did_you_mean
 from allocator.scenario.readers.found import META_KEYS, SCENARIO_SHEET, Found, fail, yaml_message
 from allocator.scenario.readers.grid import Rows, add_grid, cell_text
 from allocator.scenario.readers.meta import read_meta
 from allocator.scenario.schema import TABLE_ROWS
+from allocator.scenario.schema.columns import header_name
 
 
 def read_workbook(path: Path) -> Found:
@@ -31,7 +33,7 @@ def read_workbook(path: Path) -> Found:
     for sheet in workbook.worksheets:
         source = f"{path.name}[{sheet.title}]"
         rows = list(enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1))
-        name = sheet.title.strip().lower()
+        name = header_name(sheet.title)
         if name == SCENARIO_SHEET:
             _read_scenario_sheet(found, rows, source)
         elif name in TABLE_ROWS:
@@ -39,8 +41,9 @@ def read_workbook(path: Path) -> Found:
                 add_grid(found, name, source, rows, "sheet")
         elif any(cell_text(c).strip() for _, cells in rows for c in cells):
             # An empty leftover "Sheet1" is harmless; one holding data is probably misnamed.
-            found.problem(sheet.title, f"sheet {sheet.title!r} is not a known table; expected "
-                          f"sheets named {', '.join(TABLE_ROWS)} (and optionally "
+            hint = did_you_mean(name, [*TABLE_ROWS, SCENARIO_SHEET])
+            found.problem(sheet.title, f"sheet {sheet.title!r} is not a known table{hint}; "
+                          f"expected sheets named {', '.join(TABLE_ROWS)} (and optionally "
                           f"{SCENARIO_SHEET})", source)
     found.name_missing_tables(path.name)
     return found
@@ -65,7 +68,8 @@ def _read_scenario_sheet(found: Found, rows: Rows, source: str) -> None:
         elif key in META_KEYS and key != "policy":
             meta[key] = value
         elif not key.startswith("policy."):
-            found.problem("scenario", f"unknown key {key!r}; expected name, description, "
+            hint = did_you_mean(key, [k for k in META_KEYS if k != "policy"])
+            found.problem("scenario", f"unknown key {key!r}{hint}; expected name, description, "
                                       "period_months or policy.<setting>", source, n, "key")
     read_meta(found, {**meta, "policy": policy}, source)
 

@@ -25,6 +25,7 @@ from allocator.scenario.schema.fields import (
     Points,
     PositiveCount,
     StateCode,
+    StateList,
     StrList,
 )
 from allocator.scenario.schema.policy import OBJECTIVE_LEVELS, ObjectiveWeights, Policy
@@ -78,6 +79,7 @@ __all__ = [
     "Requirement",
     "Row",
     "StateCode",
+    "StateList",
     "StrList",
     "TransportCost",
     "UnitPledge",

@@ -7,7 +7,7 @@ Blank cells (None, NaN, whitespace) become None first, so defaults apply to them
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -38,12 +38,11 @@ def to_list(value: Any) -> list[str]:
 
 
 def to_money(value: Any) -> Any:
-    """An exact amount in US dollars (``$1,000.50`` allowed), in whole cents at most."""
+    """An exact amount in US dollars (``$1,000.50``, ``US$ 1.2e6`` allowed), in whole cents."""
     value = blank_to_none(value)
     if value is None or isinstance(value, Decimal):
         return value
-    amount = _exact_decimal(value, "an amount in US dollars", "a finite amount in US dollars",
-                            _amount_text)
+    amount = _exact_decimal(value, "an amount in US dollars", "a finite amount in US dollars")
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError(f"amount {value!r} has fractions of a cent; give whole cents at most")
     return amount
@@ -55,29 +54,98 @@ def to_points(value: Any) -> Any:
     if value is None or isinstance(value, Decimal):
         return value
     points = _exact_decimal(value, "a number of penalty points",
-                            "a finite number of penalty points", str.strip)
+                            "a finite number of penalty points")
     if points != points.quantize(Decimal("0.000001")):
         raise ValueError(f"penalty {value!r} has more than 6 decimals; round it")
     return points
 
 
-def _amount_text(text: str) -> str:
-    """An amount as written by hand: ``$1,000_000.50`` means 1000000.50."""
-    return text.strip().replace(",", "").replace("_", "").removeprefix("$")
+def to_share(value: Any) -> Any:
+    """A share from 0 to 1: ``0.15``, ``15%`` or ``0,15``; blank is None (no target)."""
+    value = blank_to_none(value)
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        try:
+            number, percent = number_text(value)
+        except ValueError:
+            raise ValueError(f"expected a share such as 0.15 or 15%, got {value!r}") from None
+        share = number / 100 if percent else number
+        if not percent and 1 < share <= 100:
+            raise ValueError(f"share {value!r} is above 1; write {share}% or "
+                             f"{share / 100} for {share} per cent")
+        return float(share)
+    if isinstance(value, int | float) and 1 < value <= 100:
+        raise ValueError(f"share {value!r} is above 1; write {value}% or {value / 100} for "
+                         f"{value} per cent")
+    return value
 
 
-def _exact_decimal(value: Any, what: str, finite: str, clean: Callable[[str], str]) -> Decimal:
-    """The exact number in a cell: a float by its shortest repr, text once ``clean``ed.
+_CURRENCY = re.compile(r"^(?:US\$|USD|\$)\s*|\s*(?:USD|US\$|\$)$", re.IGNORECASE)
+_GROUPED = {",": re.compile(r"^\d{1,3}(,\d{3})+$"), ".": re.compile(r"^\d{1,3}(\.\d{3})+$")}
+
+
+def number_text(text: str) -> tuple[Decimal, bool]:
+    """The number in a cell as written by hand or by any spreadsheet, and whether it had ``%``.
+
+    Accepted: ``1200000``, ``1,200,000``, ``1 200 000``, ``1.200.000,50`` (the last separator of
+    two kinds is the decimal one), ``0,15`` (a lone comma not followed by three digits is a
+    decimal comma), ``1.2e6``, ``$1,200``, ``US$ 1,200``, ``1_200``, ``15%``. Commas that group
+    digits in threes (``1,200``) are thousands, as in English; a lone dot (``1.200``) is a
+    decimal point, as in every program; two or more dots in threes (``1.200.000``) are
+    thousands. Raises ``ValueError`` for anything else.
+    """
+    body = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
+    percent = body.endswith("%")
+    body = _CURRENCY.sub("", body.removesuffix("%").strip())
+    sign = ""
+    if body[:1] in "+-":
+        sign, body = body[:1], body[1:].strip()
+    body = body.replace("_", "").replace(" ", "").replace("'", "")
+    if "," in body and "." in body:
+        decimal_mark = "," if body.rfind(",") > body.rfind(".") else "."
+        thousands = "." if decimal_mark == "," else ","
+        whole, _, fraction = body.rpartition(decimal_mark)
+        if not _GROUPED[thousands].match(whole) and thousands in whole:
+            raise ValueError(text)
+        body = whole.replace(thousands, "") + "." + fraction
+    elif "," in body:
+        if _GROUPED[","].match(body):
+            body = body.replace(",", "")
+        elif body.count(",") == 1:
+            body = body.replace(",", ".")  # 0,15: a decimal comma
+        else:
+            raise ValueError(text)
+    elif body.count(".") > 1:
+        if not _GROUPED["."].match(body):
+            raise ValueError(text)
+        body = body.replace(".", "")  # 1.200.000: dots group thousands
+    try:
+        number = Decimal(sign + body)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not body or not number.is_finite():
+        raise ValueError(text)
+    return number, percent
+
+
+def _exact_decimal(value: Any, what: str, finite: str) -> Decimal:
+    """The exact number in a cell: a float by its shortest repr, text by ``number_text``.
 
     ``what`` and ``finite`` name what was expected, in the messages for a flag, for text that
-    is not a number and for infinity.
+    is not a number, for a percentage and for infinity.
     """
     if isinstance(value, bool):
         raise ValueError(f"expected {what}, got a true/false value")
-    try:
-        number = Decimal(repr(value) if isinstance(value, float) else clean(str(value)))
-    except InvalidOperation:
-        raise ValueError(f"expected {what}, got {value!r}") from None
+    if isinstance(value, float | int):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    else:
+        try:
+            number, percent = number_text(str(value))
+        except ValueError:
+            raise ValueError(f"expected {what}, got {value!r}") from None
+        if percent:
+            raise ValueError(f"expected {what}, got a percentage {value!r}")
     if not number.is_finite():
         raise ValueError(f"expected {finite}, got {value!r}")
     return number
@@ -99,17 +167,21 @@ def to_bool(value: Any) -> Any:
 
 
 def to_int(value: Any) -> Any:
-    """A whole number from ``3``, ``3.0`` or ``"3"``; anything else is left for pydantic."""
+    """A whole number from ``3``, ``3.0``, ``"3"``, ``"1,200"`` or ``"1.2e3"``.
+
+    Text that is not a number at all is left for pydantic, whose message names the type.
+    """
     value = blank_to_none(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str):
-        text = value.strip()
         try:
-            number = float(text)
+            number, percent = number_text(value)
         except ValueError:
-            return text  # let pydantic report the type error in its own words
-        return int(number) if number.is_integer() else text
+            raise ValueError(f"expected a whole number, got {value!r}") from None
+        if percent or number != number.to_integral_value():
+            raise ValueError(f"expected a whole number, got {value!r}")
+        return int(number)
     return value
 
 
@@ -133,6 +205,23 @@ def to_code(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return value.strip() if isinstance(value, str) else value
+
+
+def to_state_code(value: Any) -> Any:
+    """A member state's code, upper-cased (``sen`` is ``SEN``): three letters, ISO 3166-1."""
+    value = to_code(value)
+    if not isinstance(value, str):
+        return value
+    code = value.upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise ValueError(f"state code {value!r} is not three letters; use the ISO 3166-1 "
+                         "alpha-3 code, e.g. SEN for Senegal")
+    return code
+
+
+def to_state_list(value: Any) -> list[str]:
+    """A list of state codes (``COD;rwa``), upper-cased like ``to_state_code``."""
+    return [code.upper() for code in to_list(value)]
 
 
 def to_text(value: Any) -> Any:

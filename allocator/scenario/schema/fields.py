@@ -21,6 +21,9 @@ from allocator.scenario.schema.cells import (
     to_money,
     to_points,
     to_readiness,
+    to_share,
+    to_state_code,
+    to_state_list,
 )
 from allocator.scenario.schema.readiness import Readiness
 
@@ -49,6 +52,9 @@ Points = Annotated[
 StrList = Annotated[list[str], BeforeValidator(to_list)]
 """A list of names, written ``a;b`` in a cell."""
 
+StateList = Annotated[list[str], BeforeValidator(to_state_list)]
+"""A list of state codes, written ``COD;RWA`` in a cell, upper-cased."""
+
 Flag = Annotated[bool, BeforeValidator(to_bool)]
 """A true/false cell; blank is false."""
 
@@ -67,16 +73,14 @@ Id = Annotated[str, BeforeValidator(to_code), Field(min_length=1)]
 OptionalId = Annotated[str | None, BeforeValidator(to_code)]
 """An ``Id`` that may be left blank (None)."""
 
-StateCode = Annotated[str, BeforeValidator(to_code), Field(pattern=r"^[A-Z]{3}$")]
-"""A member state's three-letter code (ISO 3166-1 alpha-3, upper case)."""
+StateCode = Annotated[str, BeforeValidator(to_state_code)]
+"""A member state's three-letter code (ISO 3166-1 alpha-3), upper-cased: ``sen`` is ``SEN``."""
 
-OptionalStateCode = Annotated[
-    Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None, BeforeValidator(to_code)
-]
+OptionalStateCode = Annotated[str | None, BeforeValidator(to_state_code)]
 """A ``StateCode`` that may be left blank (None)."""
 
-Fraction01 = Annotated[Annotated[float, Field(ge=0, le=1)] | None, BeforeValidator(blank_to_none)]
-"""A share from 0 to 1, or blank (None) for no target or limit."""
+Fraction01 = Annotated[Annotated[float, Field(ge=0, le=1)] | None, BeforeValidator(to_share)]
+"""A share from 0 to 1 (``0.15`` or ``15%``), or blank (None) for no target or limit."""
 
 OptionalReadiness = Annotated[Readiness | None, BeforeValidator(to_readiness)]
 """A readiness level, or blank (None)."""

@@ -34,6 +34,7 @@ from allocator.scenario.schema.fields import (
     Points,
     PositiveCount,
     StateCode,
+    StateList,
     StrList,
 )
 from allocator.scenario.schema.readiness import Readiness
@@ -76,7 +77,7 @@ class Mission(Row):
     host_state: OptionalStateCode = None
     budget_usd: Money
     personnel_ceiling: OptionalCount = None
-    excluded_states: StrList = []
+    excluded_states: StateList = []
     women_target: Fraction01 = None
     max_state_share: Fraction01 = None
 
@@ -241,7 +242,7 @@ class Capability(Row):
         v = blank_to_none(v)
         if v is None:
             return cls.model_fields[info.field_name].default
-        return v.strip().lower() if info.field_name == "kind" else str(v)
+        return str(v).strip().lower() if info.field_name == "kind" else str(v)
 
 
 TABLE_ROWS: dict[str, type[Row]] = {
