@@ -30,7 +30,8 @@ def read_folder(path: Path) -> Found:
 def read_csv_files(files: Mapping[str, Callable[[], bytes]], prefix: str) -> Found:
     """Read the files of the CSV form, named ``prefix`` + file name in problems."""
     found = Found()
-    expected = ", ".join(f"{t}.csv" for t in TABLE_ROWS)
+    files_expected = [f"{t}.csv" for t in TABLE_ROWS]
+    expected = ", ".join(files_expected)
     for name, read in sorted(files.items()):
         lower = name.strip().lower()
         source = prefix + name
@@ -43,8 +44,8 @@ def read_csv_files(files: Mapping[str, Callable[[], bytes]], prefix: str) -> Fou
                 _read_csv(found, stem, read(), source)
         else:
             found.problem(stem,
-                          f"unknown table file {name!r}"
-                          f"{did_you_mean(name, [f'{t}.csv' for t in TABLE_ROWS])}; expected {expected}", source)
+                          f"unknown table file {name!r}{did_you_mean(name, files_expected)}; "
+                          f"expected {expected}", source)
     return found
 
 
