@@ -57,9 +57,12 @@ def close_matches(value: str, known: Iterable[str], n: int = 3, cutoff: float = 
 
 
 def did_you_mean(value: str, known: Iterable[str], cutoff: float = 0.7) -> str:
-    """``" (did you mean 'X'?)"`` when a known name is close to ``value``, else ``""``."""
-    close = close_matches(value, known, cutoff=cutoff)
-    return f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
+    """``" (did you mean 'X'?)"`` when a known name is close to ``value``, else ``""``.
+
+    Only the closest is named: one likely fix reads better in a list of problems than three.
+    """
+    close = close_matches(value, known, n=1, cutoff=cutoff)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 Problem = Defect

@@ -61,6 +61,15 @@ class ScenarioPublic(_Timestamps):
     created_at: datetime
 
 
+class ScenarioCreated(ScenarioPublic):
+    """A scenario just stored, with what validation noticed without refusing it."""
+
+    warnings: list[ProblemOut] = Field(
+        [], description="located like problems, but never blocking: columns outside the "
+                        "contract that were ignored, a pledged capability nothing asks for, a "
+                        "mission without requirement lines, a line no pledge offers")
+
+
 class ScenarioDetail(ScenarioPublic):
     """A stored scenario with its tables."""
 

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from allocator.backends import backend_names
-from allocator.errors import BackendUnavailableError, ScenarioError
+from allocator.errors import BackendUnavailableError, Defect, ScenarioError
 from allocator.result.result import AllocationResult
 from allocator.scenario.scenario import Scenario
 
@@ -28,9 +28,22 @@ def load_scenario(path: Path) -> Scenario:
     from allocator.scenario.readers import read_scenario
 
     try:
-        return read_scenario(path)
+        scenario = read_scenario(path)
     except ScenarioError as err:
         exit_with_problems(path, err, "nothing was loaded")
+    print_warnings(path, scenario.warnings)
+    return scenario
+
+
+def print_warnings(source: Path, warnings: list[Defect]) -> None:
+    """Print what validation noticed without blocking, one line each, to standard error."""
+    if not warnings:
+        return
+    noun = "warning" if len(warnings) == 1 else "warnings"
+    errors.print(f"[bold yellow]{source}: {len(warnings)} {noun} (the scenario loaded)[/]",
+                 soft_wrap=True)
+    for warning in warnings:
+        errors.print(f"  - {warning}", soft_wrap=True, markup=False, highlight=False)
 
 
 def exit_with_problems(source: Path, err: ScenarioError, outcome: str) -> NoReturn:
@@ -52,8 +65,6 @@ def solve_or_exit(scenario: Scenario, **options: Any) -> AllocationResult:
     except (BackendUnavailableError, ValueError) as err:
         errors.print(f"[bold red]{err}[/]")
         raise typer.Exit(2) from None
-
-
 
 
 def write_or_exit(path: Path, text: str) -> None:

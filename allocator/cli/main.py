@@ -39,9 +39,12 @@ app.add_typer(sweep_app, name="sweep")
 
 @app.command()
 def validate(path: PathArg) -> None:
-    """Check a scenario and report every problem with its file, row and column."""
+    """Check a scenario and report every problem with its file, row and column; warnings
+    (what loads but can never count) are listed too and never make it invalid."""
     scenario = load_scenario(path)
-    console.print(f"[green]valid[/]: {scenario.summary()}")
+    count = len(scenario.warnings)
+    noted = f" ({count} warning{'s' if count != 1 else ''} above)" if count else ""
+    console.print(f"[green]valid[/]{noted}: {scenario.summary()}", soft_wrap=True)
 
 
 @app.command()

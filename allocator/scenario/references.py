@@ -63,7 +63,9 @@ def declared_ids(tables: dict[str, Any], table: str) -> set[str] | None:
     if table_records and not any(column in record for record in table_records):
         return None
     ids = (to_code(record.get(column)) for record in table_records)
-    return {str(value) for value in ids if value is not None}
+    # State codes are upper-cased by their rows (``sen`` is ``SEN``); references then match.
+    fold = str.upper if table == "member_states" else str
+    return {fold(str(value)) for value in ids if value is not None}
 
 
 class KnownIds:

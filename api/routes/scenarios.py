@@ -19,7 +19,13 @@ from allocator.scenario.schema import TABLE_ROWS
 from ..db import Job, ScenarioRecord, page, utcnow
 from ..deps import Analyst, Planner, RunnerDep, SessionDep, SettingsDep
 from ..errors import ApiError, invalid_request
-from ..schemas import ErrorOut, ScenarioDetail, ScenarioPublic, ScenariosPublic
+from ..schemas import (
+    ErrorOut,
+    ScenarioCreated,
+    ScenarioDetail,
+    ScenarioPublic,
+    ScenariosPublic,
+)
 from ..uploads import safe_name, scenario_from_document, scenario_from_upload
 
 router = APIRouter(prefix="/v1/scenarios", tags=["scenarios"])
@@ -102,12 +108,12 @@ async def _read_request(request: Request, settings: Any) -> tuple[Scenario, str]
                    "multipart/form-data in the field 'file'")
 
 
-@router.post("", status_code=201, response_model=ScenarioPublic, openapi_extra=_UPLOAD_BODY,
+@router.post("", status_code=201, response_model=ScenarioCreated, openapi_extra=_UPLOAD_BODY,
              responses={**ERRORS, 413: {"model": ErrorOut, "description": "too large"},
                         415: {"model": ErrorOut, "description": "not JSON or multipart"}})
 async def create_scenario(request: Request, token: Planner, settings: SettingsDep) -> Any:
     """Submit a scenario as JSON or as an uploaded file; it is validated by the library and
-    stored only if it has no problem."""
+    stored only if it has no problem. The answer lists its warnings, which never block."""
     scenario, source = await _read_request(request, settings)
     db = request.app.state.db
 
@@ -119,7 +125,9 @@ async def create_scenario(request: Request, token: Planner, settings: SettingsDe
             session.add(record)
             return record
 
-    return await run_in_threadpool(store)
+    record = await run_in_threadpool(store)
+    return ScenarioCreated(**ScenarioPublic.model_validate(record).model_dump(),
+                           warnings=[w.to_dict() for w in scenario.warnings])
 
 
 @router.get("", response_model=ScenariosPublic, responses=ERRORS)

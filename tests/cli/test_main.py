@@ -32,6 +32,25 @@ def test_validate_ok(folder: Path) -> None:
     assert "valid" in out.output and "1 requirements" in out.output
 
 
+def test_validate_and_solve_show_warnings_and_still_succeed(folder: Path) -> None:
+    missions = folder / "missions.csv"
+    lines = missions.read_text().splitlines()
+    missions.write_text("\n".join([lines[0], *lines[1:], lines[1].replace("M1,", "M2,", 1)])
+                        + "\n")
+    requirements = folder / "requirements.csv"
+    lines = requirements.read_text().splitlines()
+    requirements.write_text("\n".join([lines[0] + ",notes", lines[1] + ",ask DPO"]) + "\n")
+    for command in ("validate", "solve"):
+        out = runner.invoke(app, [command, str(folder)])
+        assert out.exit_code == 0, out.output
+        assert "2 warnings (the scenario loaded)" in out.output
+        assert ("requirements.csv, row 1, column 'notes': column 'notes' is not part of "
+                "requirements and was ignored") in out.output
+        assert ("missions.csv, row 3, column 'mission_id': mission 'M2' has no requirement "
+                "lines") in out.output
+    assert "valid (2 warnings above)" in runner.invoke(app, ["validate", str(folder)]).output
+
+
 def test_validate_reports_every_problem(tmp_path: Path, folder: Path) -> None:
     pledges = folder / "unit_pledges.csv"
     pledges.write_text(pledges.read_text().replace(",850,", ",-5,"))

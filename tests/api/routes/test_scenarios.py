@@ -107,7 +107,25 @@ def test_submit_json(client: TestClient, planner: Headers, small: Scenario,
     detail = client.get(f"/v1/scenarios/{body['id']}", headers=planner)
     assert detail.status_code == 200
     assert detail.json()["scenario"] == small.to_document()
+    assert body.pop("warnings") == []
     assert {k: detail.json()[k] for k in body} == body
+
+
+def test_an_upload_answers_with_its_warnings_located_and_is_stored(
+        client: TestClient, planner: Headers, small: Scenario, tmp_path: Path) -> None:
+    csvs = write_scenario(small, tmp_path / "notes")
+    lines = (csvs / "requirements.csv").read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",notes"] + [line + ",check with DPO" for line in lines[1:]]
+    (csvs / "requirements.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    created = upload(client, zip_folder(csvs, tmp_path / "notes.zip"), planner)
+    assert created.status_code == 201, created.text
+    [warning] = created.json()["warnings"]
+    assert warning["source"] == "notes.zip/requirements.csv"
+    assert (warning["table"], warning["row"], warning["column"]) == ("requirements", 1, "notes")
+    assert warning["message"].startswith("column 'notes' is not part of requirements and was "
+                                         "ignored")
+    detail = client.get(f"/v1/scenarios/{created.json()['id']}", headers=planner).json()
+    assert detail["scenario"] == small.to_document()  # the notes changed nothing
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".zip", ".json", ".yaml"])
