@@ -24,15 +24,24 @@ class Level:
     """What a planner reads."""
     unit: str
     """Unit of the level's value."""
+    short_unit: str = ""
+    """The unit as a column heading says it (``persons``, ``US$``); ``unit`` when empty."""
+
+    @property
+    def heading(self) -> str:
+        """The level as a planner's heading: ``Soft-goal slack (persons)``."""
+        return f"{self.label[:1].upper()}{self.label[1:]} ({self.short_unit or self.unit})"
 
 
 LEVELS: tuple[Level, ...] = (
     Level("shortfall", "weighted_shortfall", "weighted shortfall",
           "priority-weighted units short"),
-    Level("changes", "units_changed", "units changed", "units and equipment items moved"),
+    Level("changes", "units_changed", "units changed", "units and equipment items moved",
+          "units and items moved"),
     Level("soft_goals", "soft_goal_slack", "soft-goal slack",
-          "persons short of the women targets and over the state-share limits"),
-    Level("preference", "preference_penalty", "preference penalty", "penalty points"),
+          "persons short of the women targets and over the state-share limits", "persons"),
+    Level("preference", "preference_penalty", "preference penalty", "penalty points",
+          "points"),
     Level("cost", "cost_usd", "cost", "US$"),
 )
 LEVEL_BY_NAME: dict[str, Level] = {level.name: level for level in LEVELS}

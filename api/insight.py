@@ -20,6 +20,7 @@ import pandas as pd
 
 from allocator import AllocationResult, Scenario
 from allocator.insight.whatif import apply_changes, assignment_changes, compare
+from allocator.result.workbook import tables_workbook
 from allocator.sweeps import Reliability, budget_sensitivity, monte_carlo, n_minus_1, summarise
 from allocator.sweeps.reliability import pledge_reliability
 
@@ -95,12 +96,9 @@ def frames(document: dict[str, Any]) -> dict[str, pd.DataFrame]:
 
 def to_xlsx(document: dict[str, Any]) -> bytes:
     """A result document as an Excel workbook, a sheet per table (names cut to Excel's 31
-    characters)."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as book:
-        for name, frame in frames(document).items():
-            frame.to_excel(book, sheet_name=name[:31], index=False)
-    return buffer.getvalue()
+    characters), formatted as the plan workbook is: bold frozen headers in words, filters,
+    fitted widths, US$ and percentages (``allocator.result.workbook.tables_workbook``)."""
+    return tables_workbook(frames(document))
 
 
 def to_csv_zip(document: dict[str, Any]) -> bytes:

@@ -24,6 +24,7 @@ from allocator.levels import LEVEL_BY_KEY, OBJECTIVE_KEYS
 from allocator.plan.plan import Plan
 from allocator.result.exports import export_result, write_text_atomic
 from allocator.result.tables import PlanTables
+from allocator.result.workbook import plan_workbook
 from allocator.scenario.scenario import Scenario
 from allocator.status import SolveStatus
 from allocator.verify.verifier import VerificationReport, verify_plan
@@ -96,6 +97,9 @@ class AllocationResult:
     """For an infeasible scenario: the conflicting rules and the least relaxation."""
     explanation: Explanation | None = field(default=None, repr=False)
     """Why lines are short and pledges unused; computed on first use (``explain()``)."""
+    stored_warnings: list[dict[str, Any]] | None = field(default=None, repr=False)
+    """The warnings a result JSON carried, read back with it: a scenario rebuilt from its
+    document has lost what validation noticed when it was first read. None: the scenario's."""
 
     def __post_init__(self) -> None:
         if self.status.has_plan != (self.plan is not None):
@@ -175,6 +179,14 @@ class AllocationResult:
             self.explanation = explain(self)
         return self.explanation
 
+    @property
+    def warnings(self) -> list[dict[str, Any]]:
+        """What validation noticed in the scenario without blocking, each a dict with
+        ``table``, ``message``, ``row``, ``column`` and ``source``."""
+        if self.stored_warnings is not None:
+            return list(self.stored_warnings)
+        return [w.to_dict() for w in self.scenario.warnings]
+
     # ----- text ---------------------------------------------------------------------------
     def summary(self) -> str:
         obj = self.objective
@@ -230,6 +242,7 @@ class AllocationResult:
             "explanations": self.explain().to_dict(),
             # A diagnosis took solves to find, so it is read back.
             "diagnosis": None if self.diagnosis is None else self.diagnosis.to_dict(),
+            "warnings": self.warnings,
         }
         if include_scenario:
             doc["scenario"] = self.scenario.to_document()
@@ -261,6 +274,7 @@ class AllocationResult:
             diagnosis=Diagnosis.from_dict(doc["diagnosis"]) if doc.get("diagnosis") else None,
             explanation=(Explanation.from_dict(doc["explanations"])
                          if doc.get("explanations") is not None else None),
+            stored_warnings=doc.get("warnings") or None,
         )
 
     @classmethod
@@ -273,6 +287,8 @@ class AllocationResult:
         return cls.from_dict(json.loads(text), scenario)
 
     def export(self, path: str | os.PathLike[str]) -> Path:
-        """Write the result: ``.json``, ``.xlsx``, or a directory of CSV files (any other)."""
-        return export_result(Path(path), name=self.scenario.name, document=self.to_dict(),
-                             tables=self.tables())
+        """Write the result: ``.json``, ``.xlsx`` (the planner's workbook,
+        ``allocator.result.workbook``), or a directory of CSV files (any other name); files
+        get ordinary permissions (``0o666``/``0o777`` less the umask)."""
+        return export_result(Path(path), document=self.to_dict(), tables=self.tables(),
+                             workbook=lambda: plan_workbook(self, self.warnings))

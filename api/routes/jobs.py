@@ -15,6 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import func, select, update
 
 from allocator import AllocationResult, Scenario, available_backends
+from allocator.result.workbook import plan_workbook
 
 from .. import insight
 from ..db import Job, JobRequest, JobResult, ScenarioRecord, page, utcnow
@@ -146,11 +147,13 @@ def _slug(text: str) -> str:
 
 
 def _export(document: dict[str, Any], scenario_doc: dict[str, Any], fmt: str) -> bytes:
+    """A stored solve result as the library writes it: the plan workbook (with its diagnosis
+    when infeasible, and the warnings stored with the result) or a zip of its CSV folder."""
     scenario = Scenario.model_validate(scenario_doc)
     result = AllocationResult.from_dict(document, scenario)
+    if fmt == "xlsx":
+        return plan_workbook(result, result.warnings)
     with tempfile.TemporaryDirectory(prefix="allocator-result-") as folder:
-        if fmt == "xlsx":
-            return result.export(Path(folder) / "plan.xlsx").read_bytes()
         written = result.export(Path(folder) / "plan")
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

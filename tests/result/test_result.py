@@ -74,12 +74,13 @@ def test_excel_export(result: AllocationResult, tmp_path: Path) -> None:
     path = result.export(tmp_path / "plan.xlsx")
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["summary", "assignments", "equipment_flows", "funding_flows",
-                               "requirements", "missions", "unused_pledges"]
+                               "requirements", "missions", "unused_pledges", "contributors",
+                               "why"]
     summary = {row[0]: row[1] for row in book["summary"].iter_rows(min_row=2, values_only=True)}
-    assert summary["status"] == "optimal"
-    assert summary["objective.cost_usd"] == 16_569_600.0
+    assert summary["Status"] == "optimal"
+    assert summary["Cost (US$)"] == 16_569_600
     sheet = pd.read_excel(path, sheet_name="assignments")
-    assert sorted(sheet.pledge_id) == ["P1", "P2"]
+    assert sorted(sheet.Pledge) == ["P1", "P2"]
 
 
 def test_csv_folder_export(result: AllocationResult, tmp_path: Path) -> None:

@@ -35,13 +35,13 @@ Row = Mapping[str, Any]
 _FILL = re.compile(r"^filling (\d+) of (\d+) unit")
 
 LIMIT_WORDS = {
-    "budget": "the mission's budget (with the funding that can reach it)",
-    "ceiling": "the mission's personnel ceiling",
-    "equipment": "missing partner equipment for its troops-only units",
-    "state_share": "a hard state-share limit",
-    "other": "a limit the explanation could not name",
+    "budget": "{mission}'s budget (with the funding that can reach it)",
+    "ceiling": "{mission}'s personnel ceiling",
+    "equipment": "missing partner equipment for its units",
+    "state_share": "{state}'s hard share limit in {mission}",
 }
-"""What holds back one more unit of an unused pledge, by reason code."""
+"""What holds back one more unit of an unused pledge, by reason code (``{mission}`` is the
+mission of the short line that decides, ``{state}`` the pledge's state)."""
 
 
 def money(amount: Decimal | float | int | None) -> str:
@@ -138,7 +138,8 @@ def reason_words(row: Row, scenario: Scenario, *, candidates: int | None = None)
         if candidates is not None:
             return f"no usable {line.capability} pledge: {n} of {candidates} " + \
                 line.fail(row["rule"], n)[len(str(n)) + 1:]
-        return line.fail(row["rule"], n)
+        count, _, phrase = line.fail(row["rule"], n).partition(" ")
+        return f"{count} {line.capability} pledge{'' if n == 1 else 's'} {phrase}"
     if reason == "used_elsewhere":
         used_by, higher = _ids(row.get("used_by")), _ids(row.get("higher_priority"))
         if higher:
@@ -191,6 +192,10 @@ def line_reason(rows: Iterable[Row], scenario: Scenario, *, brief: bool = False)
             return reason_words(first, scenario, candidates=candidates)
         parts = [line.fail(row["rule"], len(_ids(row.get("pledges"))), candidates)
                  for row in excluded]
+        if len(_ids(first.get("pledges"))) == candidates:
+            # One rule rules out every pledge: it is the headline, the others follow.
+            return line.none(first["rule"]) + ("; also " + "; ".join(parts[1:])
+                                               if parts[1:] else "")
         return (f"no usable {line.capability} pledge ({candidates} pledged): "
                 + "; ".join(parts))
     text = reason_words(first, scenario)
@@ -252,8 +257,10 @@ def pledge_reason(row: Row, scenario: Scenario) -> str:
             " or has units lacking it" if row.get("kind") == "equipment" else "")
     if reason == "excluded_by_rule":
         rules = _ids(row.get("rule"))
-        return (f"ruled out of all {_plural(len(lines), 'line')} for {row.get('offer')}: "
-                + "; ".join(_pledge_rule(rule, row, scenario) for rule in rules))
+        where = f"{lines[0]}, the only line for {row.get('offer')}" if len(lines) == 1 \
+            else f"all {len(lines)} lines for {row.get('offer')}"
+        return f"ruled out of {where}: " + "; ".join(_pledge_rule(rule, row, scenario)
+                                                     for rule in rules)
     if reason == "demand_met":
         return "not needed: every line it may serve is filled"
     if reason == "no_units_to_equip":
@@ -265,8 +272,11 @@ def pledge_reason(row: Row, scenario: Scenario) -> str:
                 detail.split(": ", 1)[-1]
         if reason == "not_needed":
             return "not needed: " + detail
-    if reason in LIMIT_WORDS and reason != "other":
-        return f"{LIMIT_WORDS[reason]} stops it filling {_few(lines)}"
+    if reason in LIMIT_WORDS and lines:
+        req = scenario.requirement_by_id.get(lines[0])
+        limit = LIMIT_WORDS[reason].format(mission=req.mission_id if req else "the mission",
+                                           state=row.get("state") or "its state")
+        return f"{limit} stops it filling {_few(lines)}"
     return f"other: {detail}" if detail else "other"
 
 
