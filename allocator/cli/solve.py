@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -22,7 +23,10 @@ from allocator.cli.common import (
     write_or_exit,
 )
 from allocator.cli.sweep import save_chart
+from allocator.insight.explain.words import line_reasons
+from allocator.result.goals import mission_goals, slack_words
 from allocator.result.result import AllocationResult
+from allocator.result.workbook import contributors_table
 
 
 def _print_no_plan(result: AllocationResult) -> None:
@@ -34,8 +38,105 @@ def _print_no_plan(result: AllocationResult) -> None:
             console.print(line, soft_wrap=True, markup=False, highlight=False)
 
 
+def _share(value: float, missed: bool) -> str:
+    """A share as a percentage; a missed target is rounded down, so 9.98% of a 10% target
+    never prints as 10.0%."""
+    if missed:
+        return f"{math.floor(value * 1000) / 10:.1f}%"
+    return f"{value:.1%}"
+
+
+def _target(value: float | None) -> str:
+    return "-" if value is None or value != value else f"{value:.0%}"
+
+
+def _headline(result: AllocationResult) -> None:
+    """The objective levels in words, one line each, with the period and verification."""
+    obj, sc = result.objective, result.scenario
+    req = result.requirements
+    short = int((req.shortfall > 0).sum())
+    verified = "plan verified" if result.is_feasible() else "PLAN NOT VERIFIED"
+    gap = "n/a" if result.gap is None else f"{result.gap:.2%}"
+    console.print(f"period {sc.policy.period_months} months; {verified}; gap {gap}",
+                  soft_wrap=True)
+    console.print(f"weighted shortfall {obj['weighted_shortfall']:,}: "
+                  f"{int(req.filled.sum()):,} of {int(req.units.sum()):,} units filled, "
+                  f"{short} line{'' if short == 1 else 's'} short", soft_wrap=True)
+    if obj.get("units_changed") is not None:
+        console.print(f"units changed {obj['units_changed']:,} from the current deployment",
+                      soft_wrap=True)
+    goals = mission_goals(sc, result.assignments)
+    console.print(f"soft-goal slack {obj['soft_goal_slack']:,.1f} persons: "
+                  f"{slack_words(goals)}", soft_wrap=True)
+    if sc.preferences:
+        console.print(f"preference penalty {obj['preference_penalty']:,.0f} points",
+                      soft_wrap=True)
+    console.print(f"cost US${obj['cost_usd']:,.0f} for the period", soft_wrap=True)
+
+
+def _missions_table(result: AllocationResult) -> None:
+    """Per mission: personnel against ceiling, women against target (misses marked *),
+    units, cost against budget (contributors follow, in ``_contributors``)."""
+    goals = {g.mission_id: g for g in mission_goals(result.scenario, result.assignments)}
+    # Money in US$ millions and short headers, so the table fits an 80-column terminal or log.
+    table = Table(title="Missions (budget includes the funding routed to it)",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("mission")
+    for header in ("personnel", "ceiling", "women", "target", "units", "cost $M",
+                   "budget $M"):
+        table.add_column(header, justify="right")
+    misses = 0
+    for m in result.missions.itertuples():
+        ceiling = m.personnel_ceiling
+        missed = goals[m.mission_id].women_short > 0
+        misses += missed
+        table.add_row(
+            m.mission_id, f"{m.personnel:,}",
+            "-" if ceiling is None or ceiling != ceiling else f"{int(ceiling):,}",
+            _share(m.women_share, missed) + ("*" if missed else " "), _target(m.women_target),
+            f"{m.units_filled}/{m.units_asked}",
+            f"{m.cost_usd / 1e6:,.1f}", f"{(m.budget_usd + m.funding_usd) / 1e6:,.1f}")
+    console.print(table)
+    if misses:
+        console.print(f"* women below the mission's target ({misses} "
+                      f"mission{'' if misses == 1 else 's'})", soft_wrap=True)
+
+
+def _contributors(result: AllocationResult, top: int = 3) -> None:
+    """The largest contributing states of each mission, by personnel."""
+    table = contributors_table(result)
+    if table.empty:
+        return
+    console.print("[bold]Contributors[/] (states, and the largest by personnel)")
+    for mission_id, rows in table.groupby("mission_id", sort=False):
+        names = [f"{r.state} {int(r.personnel):,}" for r in rows.head(top).itertuples()]
+        console.print(f"  {mission_id:<8} {len(rows):>3}: " + ", ".join(names)
+                      + (", ..." if len(rows) > top else ""), soft_wrap=True,
+                      highlight=False)
+
+
+def _short_lines(result: AllocationResult, most: int = 25) -> None:
+    """Short lines, most important first, each with the reason that blocks it in words."""
+    req = result.requirements
+    short = req[req.shortfall > 0]
+    if not len(short):
+        return
+    # The first (blocking) reason of each line; `allocator explain` gives them all.
+    why = line_reasons(result.explain(), result.scenario, brief=True)
+    gaps = Table("line", "prio", "filled", "why", box=box.SIMPLE_HEAD, pad_edge=False,
+                 title=f"Requirements with a shortfall ({len(short)})")
+    for r in short.sort_values(["priority", "requirement_id"]).head(most).itertuples():
+        line = r.requirement_id if str(r.requirement_id).startswith(str(r.mission_id)) \
+            else f"{r.requirement_id} ({r.mission_id})"
+        gaps.add_row(f"{line}\n{r.capability}", str(r.priority), f"{r.filled}/{r.units}",
+                     why.get(r.requirement_id, ""))
+    console.print(gaps)
+    if len(short) > most:
+        console.print(f"... {len(short) - most} more short lines (allocator explain, or "
+                      "--out plan.xlsx for all)")
+
+
 def _print_result(result: AllocationResult) -> None:
-    obj = result.objective
     colour = "green" if result.status.has_plan else "red"
     console.print(f"[bold]{result.scenario.name}[/]: [{colour}]{result.status.value}[/] "
                   f"with {result.backend} in {result.runtime_s:.2f} s "
@@ -43,37 +144,10 @@ def _print_result(result: AllocationResult) -> None:
     if result.plan is None:
         _print_no_plan(result)
         return
-    verified = "verified" if result.is_feasible() else "NOT VERIFIED"
-    gap = "n/a" if result.gap is None else f"{result.gap:.4%}"
-    preference = (f"preference penalty {obj['preference_penalty']}, "
-                  if result.scenario.preferences else "")
-    console.print(f"weighted shortfall {obj['weighted_shortfall']}, soft-goal slack "
-                  f"{obj['soft_goal_slack']}, {preference}cost US${obj['cost_usd']:,.0f}; "
-                  f"gap {gap}; plan {verified}", soft_wrap=True)
-    # Money in US$ millions and short headers, so the table fits an 80-column terminal or log.
-    table = Table(title="Missions (budget includes the funding routed to it)",
-                  box=box.SIMPLE_HEAD)
-    table.add_column("mission")
-    for header in ("personnel", "ceiling", "women", "states", "units", "cost $M", "budget $M"):
-        table.add_column(header, justify="right")
-    for m in result.missions.itertuples():
-        ceiling = m.personnel_ceiling
-        table.add_row(
-            m.mission_id, f"{m.personnel:,}",
-            "-" if ceiling is None or ceiling != ceiling else f"{int(ceiling):,}",
-            f"{m.women_share:.1%}", str(m.contributors), f"{m.units_filled}/{m.units_asked}",
-            f"{m.cost_usd / 1e6:,.1f}", f"{(m.budget_usd + m.funding_usd) / 1e6:,.1f}")
-    console.print(table)
-    short = result.requirements[result.requirements.shortfall > 0]
-    if len(short):
-        # The first (blocking) reason of each line; `allocator explain` gives them all.
-        why = result.explain().first_reasons()
-        gaps = Table("requirement", "mission", "capability", "prio", "filled", "reason",
-                     title=f"Requirements with a shortfall ({len(short)})", box=box.SIMPLE_HEAD)
-        for r in short.sort_values(["priority", "requirement_id"]).head(25).itertuples():
-            gaps.add_row(r.requirement_id, r.mission_id, r.capability, str(r.priority),
-                         f"{r.filled}/{r.units}", why.get(r.requirement_id, ""))
-        console.print(gaps)
+    _headline(result)
+    _missions_table(result)
+    _contributors(result)
+    _short_lines(result)
 
 
 def solve_command(

@@ -69,15 +69,20 @@ def _missions(n: int) -> str:
 
 
 def slack_words(goals: list[MissionGoals]) -> str:
-    """What the slack is made of, e.g. 'women below target in 8 missions (1,653.4 persons)'."""
+    """What the slack is made of: 'women below target in 8 missions', or with both kinds
+    of goal missed, each part with its persons ('women below target in 2 missions (40.0
+    persons); states above the share limit in 1 mission (12.5 persons)')."""
     women = [g for g in goals if g.women_short > 0]
     shares = [g for g in goals if g.share_excess > 0]
     parts = []
     if women:
         persons = float(sum((g.women_short for g in women), Fraction(0)))
-        parts.append(f"women below target in {_missions(len(women))} ({persons:,.1f} persons)")
+        parts.append((f"women below target in {_missions(len(women))}", persons))
     if shares:
         persons = float(sum((g.share_excess for g in shares), Fraction(0)))
-        parts.append(f"states above the share limit in {_missions(len(shares))} "
-                     f"({persons:,.1f} persons)")
-    return "; ".join(parts) if parts else "every women target and share limit met"
+        parts.append((f"states above the share limit in {_missions(len(shares))}", persons))
+    if not parts:
+        return "every women target and share limit met"
+    if len(parts) == 1:
+        return parts[0][0]
+    return "; ".join(f"{text} ({persons:,.1f} persons)" for text, persons in parts)

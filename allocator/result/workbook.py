@@ -32,7 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from allocator.insight.explain.words import line_reasons, pledge_reason, reason_words
 from allocator.levels import LEVEL_BY_KEY, LEVEL_BY_NAME
-from allocator.result.goals import mission_goals
+from allocator.result.goals import mission_goals, slack_words
 from allocator.status import SolveStatus
 
 if TYPE_CHECKING:
@@ -467,8 +467,11 @@ def summary_rows(result: AllocationResult, warnings: int) -> list[dict[str, Any]
         level = LEVEL_BY_KEY[key]
         kind = "money" if key == "cost_usd" else "count" if key in {
             "weighted_shortfall", "units_changed"} else "number"
+        meaning = level.unit if level.short_unit else ""
+        if key == "soft_goal_slack" and result.plan is not None:
+            meaning = slack_words(mission_goals(sc, result.assignments))
         rows.append({"item": level.heading, "value": obj.get(key), "bound": bound.get(key),
-                     "meaning": level.unit if level.short_unit else "", "kind": kind})
+                     "meaning": meaning, "kind": kind})
     if result.plan is not None:
         req, missions = result.requirements, result.missions
         short = int((req.shortfall > 0).sum())

@@ -144,13 +144,11 @@ def reason_words(row: Row, scenario: Scenario, *, candidates: int | None = None)
         used_by, higher = _ids(row.get("used_by")), _ids(row.get("higher_priority"))
         if higher:
             rest = len(used_by) - len(higher)
-            return (f"used elsewhere: its compatible units serve higher-priority "
+            return (f"compatible units are used on higher-priority "
                     f"{'line' if len(higher) == 1 else 'lines'} {_few(higher)}"
-                    + (f" (and {_plural(rest, 'line')} of equal or lower priority)"
-                       if rest else ""))
-        return (f"used elsewhere: its compatible units serve "
-                f"{'line' if len(used_by) == 1 else 'lines'} {_few(used_by)} "
-                "(equal or lower priority, same weighted shortfall)")
+                    + (f" (and {_plural(rest, 'other line')})" if rest else ""))
+        return (f"compatible units are used on {'line' if len(used_by) == 1 else 'lines'} "
+                f"{_few(used_by)}, of equal or lower priority")
     if reason == "too_few_pledges":
         return f"too few pledged: {detail}"
     if reason == "budget":
@@ -204,8 +202,7 @@ def line_reason(rows: Iterable[Row], scenario: Scenario, *, brief: bool = False)
     rest = [reason_words(row, scenario) for row in ranked[1:]
             if row["reason"] != "excluded_by_rule"]
     if excluded:
-        rest.append("ruled out: " + "; ".join(
-            line.fail(row["rule"], len(_ids(row.get("pledges")))) for row in excluded))
+        rest.append("ruled out: " + "; ".join(reason_words(row, scenario) for row in excluded))
     return text + ("; also " + "; ".join(rest) if rest else "")
 
 
