@@ -472,6 +472,13 @@ def summary_rows(result: AllocationResult, warnings: int) -> list[dict[str, Any]
             meaning = slack_words(mission_goals(sc, result.assignments))
         rows.append({"item": level.heading, "value": obj.get(key), "bound": bound.get(key),
                      "meaning": meaning, "kind": kind})
+    from allocator.result.result import WEIGHTED_LEVEL  # result.py imports this module
+
+    for lv in result.levels:
+        if lv.level == WEIGHTED_LEVEL:
+            rows.append({"item": "Weighted objective (US$ with the policy's weights)",
+                         "value": lv.value, "bound": lv.bound, "kind": "money",
+                         "meaning": "the single objective a weighted solve minimises"})
     if result.plan is not None:
         req, missions = result.requirements, result.missions
         short = int((req.shortfall > 0).sum())

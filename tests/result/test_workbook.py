@@ -271,3 +271,13 @@ def test_a_stricter_umask_is_honoured(result: AllocationResult, tmp_path: Path) 
         assert _mode(result.export(tmp_path / "plan")) == 0o700
     finally:
         os.umask(old)
+
+
+def test_a_weighted_solve_shows_its_single_objective(tmp_path: Path) -> None:
+    result = solved(BRIEF, objective="weighted")
+    rows = summary(openpyxl.load_workbook(result.export(tmp_path / "plan.xlsx")))
+    weighted = rows["Weighted objective (US$ with the policy's weights)"]
+    assert weighted[:2] == (result.levels[0].value, result.levels[0].bound)
+    assert rows["Objective mode"][0] == "weighted"
+    # The levels are still the plan's figures; only the weighted level has a bound.
+    assert rows["Cost (US$)"][:2] == (COST_USD, None)
