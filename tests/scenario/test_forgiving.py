@@ -310,3 +310,25 @@ def test_warnings_are_located_defects_with_a_json_form(tmp_path: Path) -> None:
     assert isinstance(warning, Defect)
     assert warning.to_dict() == {"table": "missions", "row": 4, "column": "mission_id",
                                  "source": "missions.csv", "message": warning.message}
+
+
+def test_a_planners_workbook_loads_with_its_warnings(tmp_path: Path) -> None:
+    """Headers in words, a notes column, a share typed as 15%, a lower-case code, a sheet
+    name with a capital and a trailing space: the same scenario, one warning."""
+    tables = grid()
+    tables["missions"] = [[*row, cell] for row, cell in
+                          zip(tables["missions"], ["Notes", "ask DPO", ""], strict=True)]
+    tables["missions"][0][:4] = ["Mission ID", "Name", "Host State", "Budget USD"]
+    set_cell(tables, "missions", 2, "women_target", "15%")
+    set_cell(tables, "unit_pledges", 2, "state", "bgd")
+    path = write_workbook(tmp_path / "planner.xlsx", tables,
+                          meta={"name": "demo", "description": "A two-mission test scenario",
+                                "period_months": 6, "policy.reimbursement_rate_usd": 1428},
+                          sheet_names={"unit_pledges": "Unit_Pledges "})
+    scenario = read_scenario(path)
+    assert scenario.to_document() == _plain(tmp_path)
+    assert _warnings(scenario) == [(
+        "planner.xlsx[missions]", "missions", 1, "notes",
+        "column 'notes' is not part of missions and was ignored; the columns of missions are "
+        "mission_id, name, host_state, budget_usd, personnel_ceiling, excluded_states, "
+        "women_target, max_state_share")]
