@@ -27,7 +27,7 @@ from allocator.scenario.schema import (
 from allocator.scenario.schema.columns import (
     header_name,
     ignored_message,
-    likely_typo,
+    outside_contract,
     typo_message,
 )
 from allocator.scenario.screening import screen
@@ -115,14 +115,11 @@ def _contract_columns(table: str, rows: list[dict[str, Any]],
     columns = TABLE_ROWS[table].model_fields
     named = [{header_name(k): v for k, v in row.items()} for row in rows]
     used = {k: i for i, row in reversed(list(enumerate(named))) for k in row}
-    for name, index in used.items():
-        if name in columns:
-            continue
-        meant = likely_typo(table, name, used)
+    for name, meant in outside_contract(table, used):
         if meant is None:
-            out.warn(table, ignored_message(table, name), index, name)
+            out.warn(table, ignored_message(table, name), used[name], name)
         else:
-            out.add(table, typo_message(table, name, meant), index, name)
+            out.add(table, typo_message(table, name, meant), used[name], name)
     return [{k: v for k, v in row.items() if k in columns} for row in named]
 
 

@@ -44,7 +44,7 @@ def check_duplicate_ids(rows: dict[str, list[Any]], out: Collector) -> None:
     """Report every row whose id another row of its table has too."""
     for table, id_column in ID_COLUMN.items():
         seen = Counter(getattr(r, id_column) for r in rows[table] if r is not None)
-        for index, r in _present(rows[table]):
+        for index, r in present(rows[table]):
             if seen[getattr(r, id_column)] > 1:
                 out.add(table, f"duplicate {id_column} {getattr(r, id_column)!r}; "
                                "each id must appear once", index, id_column)
@@ -102,20 +102,20 @@ class KnownIds:
                                 "pledge_id of unit_pledges", index, column)
 
 
-def _present(rows: list[Any]) -> Iterator[tuple[int, Any]]:
+def present(rows: list[Any]) -> Iterator[tuple[int, Any]]:
     """(index, row) of the rows that passed the first pass; the others are None."""
     return ((i, row) for i, row in enumerate(rows) if row is not None)
 
 
 def _check_missions(missions: list[Any], known: KnownIds) -> None:
-    for i, m in _present(missions):
+    for i, m in present(missions):
         for code in m.excluded_states:
             known.state("missions", i, "excluded_states", code)
 
 
 def _check_requirements(requirements: list[Any], policy: Policy, known: KnownIds,
                         out: Collector) -> None:
-    for i, r in _present(requirements):
+    for i, r in present(requirements):
         known.mission("requirements", i, "mission_id", r.mission_id)
         if r.priority not in policy.priority_weights:
             out.add("requirements", f"priority {r.priority} has no weight; use one of "
@@ -124,7 +124,7 @@ def _check_requirements(requirements: list[Any], policy: Policy, known: KnownIds
 
 
 def _check_unit_pledges(pledges: list[Any], known: KnownIds) -> None:
-    for i, u in _present(pledges):
+    for i, u in present(pledges):
         known.state("unit_pledges", i, "state", u.state)
         for column in ("allowed_missions", "excluded_missions"):
             for mission_id in getattr(u, column):
@@ -132,28 +132,28 @@ def _check_unit_pledges(pledges: list[Any], known: KnownIds) -> None:
 
 
 def _check_equipment_pledges(pledges: list[Any], known: KnownIds) -> None:
-    for i, q in _present(pledges):
+    for i, q in present(pledges):
         known.state("equipment_pledges", i, "state", q.state)
         for mission_id in q.allowed_missions:
             known.mission("equipment_pledges", i, "allowed_missions", mission_id)
 
 
 def _check_funding_pledges(pledges: list[Any], known: KnownIds) -> None:
-    for i, f in _present(pledges):
+    for i, f in present(pledges):
         for mission_id in f.earmarked_missions:
             known.mission("funding_pledges", i, "earmarked_missions", mission_id)
 
 
 def _check_keyed_rows(table: str, keyed: list[Any], known: KnownIds, out: Collector) -> None:
     """Rows keyed by a state or a pledge, and a mission: transport costs and preferences."""
-    for i, t in _present(keyed):
+    for i, t in present(keyed):
         known.mission(table, i, "mission_id", t.mission_id)
         if t.state is not None:
             known.state(table, i, "state", t.state)
         if t.pledge_id is not None:
             known.pledge(table, i, "pledge_id", t.pledge_id)
     seen_keys = Counter((t.state, t.pledge_id, t.mission_id) for t in keyed if t)
-    for i, t in _present(keyed):
+    for i, t in present(keyed):
         if seen_keys[(t.state, t.pledge_id, t.mission_id)] > 1:
             what = "transport cost" if table == "transport_costs" else "preference"
             out.add(table, f"duplicate {what} for the same "
@@ -170,19 +170,19 @@ def check_capabilities(rows: dict[str, list[Any]], out: Collector) -> None:
     for u in rows["unit_pledges"]:
         if u is not None:
             equipment_items |= set(u.equipment_gap)
-    for i, u in _present(rows["unit_pledges"]):
+    for i, u in present(rows["unit_pledges"]):
         if u.capability in equipment_items:
             out.add("unit_pledges", f"capability {u.capability!r} is an equipment item; "
                     "offer it in equipment_pledges instead", i, "capability")
     known = unit_caps | equipment_items
     where = "the capabilities table" if rows["capabilities"] else "the standard catalogue"
-    for i, r in _present(rows["requirements"]):
+    for i, r in present(rows["requirements"]):
         if r.capability not in known:
             out.add("requirements", f"unknown capability {r.capability!r}: not in {where} "
                     "and not offered by any pledge"
                     f"{did_you_mean(r.capability, known, cutoff=0.6)}; fix the spelling or add "
                     "it to capabilities", i, "capability")
-    for i, c in _present(rows["capabilities"]):
+    for i, c in present(rows["capabilities"]):
         for sub in c.substitutes:
             if sub not in known:
                 out.add("capabilities", f"substitute {sub!r} is not a known capability"

@@ -9,19 +9,13 @@ after it (``allocator.insight.explain``); these are the facts of the tables alon
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 from allocator.errors import did_you_mean
 from allocator.scenario.catalogue import STANDARD_CAPABILITIES
 from allocator.scenario.collector import Collector
+from allocator.scenario.references import present as _present
 
 
-def _present(rows: list[Any]) -> Iterator[tuple[int, Any]]:
-    return ((i, row) for i, row in enumerate(rows) if row is not None)
-
-
-def screen(rows: dict[str, list[Any]], out: Collector) -> None:
+def screen(rows: dict[str, list], out: Collector) -> None:
     """Add a warning to ``out`` for every slip ``rows`` show (the rows all passed validation)."""
     catalogue = rows["capabilities"] or list(STANDARD_CAPABILITIES)
     catalogued = {c.capability for c in catalogue}

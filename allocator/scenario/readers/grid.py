@@ -10,7 +10,7 @@ from allocator.scenario.schema import TABLE_ROWS, all_columns, required_columns
 from allocator.scenario.schema.columns import (
     header_name,
     ignored_message,
-    likely_typo,
+    outside_contract,
     typo_message,
 )
 
@@ -86,12 +86,9 @@ def check_columns(found: Found, table: str, source: str, seen: dict[str, int],
     with a warning, unless it is a likely typo of a column the table lacks: then an error
     (``allocator.scenario.schema.columns``).
     """
-    columns = TABLE_ROWS[table].model_fields
     misspelt: set[str] = set()
-    for name, row in seen.items():
-        if name in columns:
-            continue
-        meant = likely_typo(table, name, seen)
+    for name, meant in outside_contract(table, seen):
+        row = seen[name]
         if meant is None:
             found.warn(table, ignored_message(table, name), source, row, name)
         else:

@@ -39,6 +39,14 @@ def likely_typo(table: str, name: str, present: Iterable[str]) -> str | None:
     return None
 
 
+def outside_contract(table: str, used: Iterable[str]) -> list[tuple[str, str | None]]:
+    """Each column of ``used`` that ``table`` does not have, with the column it most likely
+    misspells (an error) or None (ignored with a warning)."""
+    used = list(used)
+    columns = TABLE_ROWS[table].model_fields
+    return [(name, likely_typo(table, name, used)) for name in used if name not in columns]
+
+
 def typo_message(table: str, name: str, meant: str) -> str:
     """The error for a column that misspells ``meant``."""
     need = "required" if meant in required_columns(table) else "optional"
