@@ -1,5 +1,6 @@
 """The real service in its own process, as an operator runs it: ``allocator serve`` on a free
-loopback port with a SQLite file, tokens from ``allocator token create``.
+loopback port with a SQLite file (or any database URL given), tokens from ``allocator token
+create``.
 
 The server starts in a new session, so its whole family (fork server, resource tracker, solve
 processes) shares one process group: ``stop()`` ends the group, whatever a test left behind.
@@ -82,12 +83,16 @@ def cmdline(pid: int) -> str:
 
 
 class LiveService:
-    """One ``allocator serve`` process on a database; start it again after ``kill()``."""
+    """One ``allocator serve`` process on a database; start it again after ``kill()``.
 
-    def __init__(self, folder: Path, **env: str):
+    The database is ``service.db`` in ``folder`` unless ``database_url`` names another (say a
+    PostgreSQL server, which outlives the service when it is killed); logs go to ``folder``.
+    """
+
+    def __init__(self, folder: Path, database_url: str | None = None, **env: str):
         self.folder = folder
-        self.env = {**os.environ, "PYTHONPATH": str(ROOT),
-                    "DATABASE_URL": f"sqlite:///{folder / 'service.db'}",
+        self.database_url = database_url or f"sqlite:///{folder / 'service.db'}"
+        self.env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": self.database_url,
                     "ALLOCATOR_WORKERS": "1", "ALLOCATOR_LOG_LEVEL": "WARNING", **env}
         self.process: subprocess.Popen[bytes] | None = None
         self.groups: list[int] = []  # every process group started, all ended by stop()
