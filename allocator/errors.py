@@ -3,8 +3,38 @@
 from __future__ import annotations
 
 import difflib
+import math
+import reprlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from typing import Any
+
+SHOWN_CHARS = 60
+"""Characters of an offending value echoed back in a message; a longer value is cut."""
+
+MESSAGE_CHARS = 600
+"""The longest message a Defect keeps: a longer one is cut (whatever built it)."""
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = _REPR.maxlong = SHOWN_CHARS
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxtuple, _REPR.maxdict = 2, 4, 4, 4
+
+
+def shown(value: Any) -> str:
+    """``value`` as a message echoes it: its repr, cut to about ``SHOWN_CHARS`` characters.
+
+    Never fails: a whole number too long for Python to print (over 4,300 digits) is described
+    by its length, and a value nested thousands of levels deep is cut at the second level.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        digits = int(value.bit_length() * math.log10(2)) + 1
+        return f"a whole number of about {digits:,} digits"
+    if isinstance(value, str) and len(value) > SHOWN_CHARS:
+        return repr(value[:SHOWN_CHARS]) + f"... ({len(value):,} characters)"
+    try:
+        return _REPR.repr(value)
+    except Exception:  # a value whose own repr fails must not hide the problem it shows
+        return f"a value of type {type(value).__name__}"
 
 
 @dataclass(frozen=True)
@@ -20,6 +50,16 @@ class Defect:
     row: int | None = None
     column: str | None = None
     source: str | None = None
+
+    def __post_init__(self) -> None:
+        # Whatever a message quotes (a cell, a header, a file name), a problem stays readable
+        # in a table of problems: a message over MESSAGE_CHARS is cut.
+        if len(self.message) > MESSAGE_CHARS:
+            cut = self.message[:MESSAGE_CHARS].rstrip()
+            object.__setattr__(self, "message", f"{cut}... (message cut; "
+                               f"{len(self.message):,} characters)")
+        if self.column is not None and len(self.column) > SHOWN_CHARS:
+            object.__setattr__(self, "column", self.column[:SHOWN_CHARS] + "...")
 
     def where(self) -> str:
         parts = [self.source or self.table]

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from allocator.errors import Defect, ScenarioError, did_you_mean
+from allocator.errors import Defect, ScenarioError, did_you_mean, shown
 from allocator.scenario.collector import Collector, records
 from allocator.scenario.normalise import normalise_capabilities
 from allocator.scenario.references import check_references
@@ -49,14 +49,14 @@ def pydantic_problems(
             message = "required value is missing; fill in this cell"
         elif item["type"] == "extra_forbidden" and table == "policy":
             settings = ObjectiveWeights if len(loc) > 1 else Policy
-            message = (f"unknown policy setting {'.'.join(loc)!r}"
+            message = (f"unknown policy setting {shown('.'.join(loc))}"
                        f"{did_you_mean(loc[-1], settings.model_fields)}; expected one of: "
                        f"{', '.join(settings.model_fields)}")
         elif item["type"] == "extra_forbidden":
             allowed = ", ".join(TABLE_ROWS[table].model_fields) if table in TABLE_ROWS else ""
             message = f"unknown column; expected one of: {allowed}"
         elif item.get("input") is not None and item["type"] not in {"value_error"}:
-            message = f"{message} (got {item['input']!r})"
+            message = f"{message} (got {shown(item['input'])})"
         problems.append(Defect(table=table, row=row, column=column, message=message,
                                 source=source))
     return problems
@@ -85,13 +85,13 @@ def check_tables(
 def _check_presence(tables: dict[str, Any], out: Collector) -> None:
     unknown = sorted(set(tables) - set(TABLE_ROWS))
     for table in unknown:
-        out.add(table, f"unknown table {table!r}; expected tables: {', '.join(TABLE_ROWS)}")
+        out.add(table, f"unknown table {shown(table)}; expected tables: {', '.join(TABLE_ROWS)}")
     for table in REQUIRED_TABLES:
         if table not in tables or tables[table] is None:
-            out.add(table, f"required table {table!r} is missing; provide it with columns "
+            out.add(table, f"required table {shown(table)} is missing; provide it with columns "
                            f"{', '.join(required_columns(table))}")
         elif not records(tables[table]) and table != "unit_pledges":
-            out.add(table, f"table {table!r} has no rows; add at least one")
+            out.add(table, f"table {shown(table)} has no rows; add at least one")
 
 
 def _parse_policy(policy: dict[str, Any] | Policy | None, out: Collector) -> Policy:

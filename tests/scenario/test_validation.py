@@ -120,7 +120,7 @@ def test_unknown_capability_is_taken_for_a_typo(tmp_path: Path) -> None:
 
 def test_women_cannot_exceed_personnel(tmp_path: Path) -> None:
     problem = only_problem(folder_with(tmp_path, "unit_pledges", 2, "women_per_unit", 900))
-    assert located(problem) == ("unit_pledges.csv", "unit_pledges", 2, None)
+    assert located(problem) == ("unit_pledges.csv", "unit_pledges", 2, "women_per_unit")
     assert "women_per_unit (900) exceeds personnel_per_unit (850)" in problem.message
 
 
@@ -139,7 +139,7 @@ def test_bad_readiness_lists_the_levels(tmp_path: Path) -> None:
 
 def test_transport_cost_with_both_state_and_pledge(tmp_path: Path) -> None:
     problem = only_problem(folder_with(tmp_path, "transport_costs", 2, "pledge_id", "P2"))
-    assert located(problem) == ("transport_costs.csv", "transport_costs", 2, None)
+    assert located(problem) == ("transport_costs.csv", "transport_costs", 2, "pledge_id")
     assert "exactly one of 'state' or 'pledge_id'" in problem.message
 
 

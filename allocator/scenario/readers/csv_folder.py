@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from allocator.errors import did_you_mean
+from allocator.errors import did_you_mean, shown
 from allocator.scenario.readers.found import META_KEYS, SCENARIO_FILES, Found, decode, yaml_message
 from allocator.scenario.readers.grid import add_grid
 from allocator.scenario.readers.meta import read_meta
@@ -44,7 +44,7 @@ def read_csv_files(files: Mapping[str, Callable[[], bytes]], prefix: str) -> Fou
                 _read_csv(found, stem, read(), source)
         else:
             found.problem(stem,
-                          f"unknown table file {name!r}{did_you_mean(name, files_expected)}; "
+                          f"unknown table file {shown(name)}{did_you_mean(name, files_expected)}; "
                           f"expected {expected}", source)
     return found
 
@@ -99,7 +99,8 @@ def _read_scenario_yaml(found: Found, data: bytes, source: str) -> None:
         return
     for key in meta:
         if key not in META_KEYS:
-            found.problem("scenario", f"unknown key {key!r}{did_you_mean(str(key), META_KEYS)}; "
+            hint = did_you_mean(str(key), META_KEYS)
+            found.problem("scenario", f"unknown key {shown(key)}{hint}; "
                           f"expected {', '.join(META_KEYS)}",
                           source, column=str(key))
     read_meta(found, meta, source)

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from allocator.errors import ScenarioError, did_you_mean
+from allocator.errors import ScenarioError, did_you_mean, shown
 from allocator.scenario.readers.found import META_KEYS, Found, decode, fail, yaml_message
 from allocator.scenario.readers.grid import check_columns
 from allocator.scenario.readers.meta import read_meta
@@ -40,7 +40,7 @@ def read_document(path: Path) -> Found:
                 _add_records(found, name, source, value)
         elif name not in META_KEYS:
             hint = did_you_mean(name, [*TABLE_ROWS, *META_KEYS])
-            found.problem("scenario", f"unknown key {key!r}{hint}; expected tables "
+            found.problem("scenario", f"unknown key {shown(key)}{hint}; expected tables "
                           f"{', '.join(TABLE_ROWS)} or {', '.join(META_KEYS)}", source,
                           column=str(key))
     read_meta(found, {str(k).strip().lower(): v for k, v in document.items()}, source)

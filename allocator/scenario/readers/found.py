@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 import yaml
 
-from allocator.errors import Defect, ScenarioError
+from allocator.errors import Defect, ScenarioError, shown
 from allocator.scenario.schema import TABLE_ROWS
 
 META_KEYS = ("name", "description", "period_months", "policy")
@@ -63,7 +63,7 @@ class Found:
     def claim(self, table: str, source: str) -> bool:
         """Register the file of a table; False (and a problem) if another file already has it."""
         if table in self.sources:
-            self.problem(table, f"table {table!r} is given twice, also in "
+            self.problem(table, f"table {shown(table)} is given twice, also in "
                                 f"{self.sources[table]}; keep one", source)
             return False
         self.sources[table] = source

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from allocator.errors import shown
 from allocator.scenario.readers.found import Found
 from allocator.scenario.schema import TABLE_ROWS, all_columns, required_columns
 from allocator.scenario.schema.columns import (
@@ -67,7 +68,7 @@ def _check_header(found: Found, table: str, source: str, header_row: int,
                 found.problem(table, f"column {i + 1} has values but no header; name it or "
                                      "delete it", source, header_row)
         elif name in seen:
-            found.problem(table, f"column {name!r} appears twice; keep one", source,
+            found.problem(table, f"column {shown(name)} appears twice; keep one", source,
                           header_row, name)
         else:
             seen[name] = header_row
@@ -105,5 +106,5 @@ def check_required(found: Found, table: str, source: str, row: int | None,
     for column in required:
         if column not in present:
             found.missing_columns.add((table, column))
-            found.problem(table, f"required column {column!r} is missing; {table} needs "
+            found.problem(table, f"required column {shown(column)} is missing; {table} needs "
                                  f"columns {', '.join(required)}", source, row, column)

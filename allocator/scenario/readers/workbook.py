@@ -15,7 +15,7 @@ import openpyxl
 import yaml
 from openpyxl.utils.exceptions import InvalidFileException
 
-from allocator.errors import did_you_mean
+from allocator.errors import did_you_mean, shown
 from allocator.scenario.readers.found import META_KEYS, SCENARIO_SHEET, Found, fail, yaml_message
 from allocator.scenario.readers.grid import Rows, add_grid, cell_text
 from allocator.scenario.readers.meta import read_meta
@@ -42,7 +42,7 @@ def read_workbook(path: Path) -> Found:
         elif any(cell_text(c).strip() for _, cells in rows for c in cells):
             # An empty leftover "Sheet1" is harmless; one holding data is probably misnamed.
             hint = did_you_mean(name, [*TABLE_ROWS, SCENARIO_SHEET])
-            found.problem(sheet.title, f"sheet {sheet.title!r} is not a known table{hint}; "
+            found.problem(sheet.title, f"sheet {shown(sheet.title)} is not a known table{hint}; "
                           f"expected sheets named {', '.join(TABLE_ROWS)} (and optionally "
                           f"{SCENARIO_SHEET})", source)
     found.name_missing_tables(path.name)
@@ -69,8 +69,9 @@ def _read_scenario_sheet(found: Found, rows: Rows, source: str) -> None:
             meta[key] = value
         elif not key.startswith("policy."):
             hint = did_you_mean(key, [k for k in META_KEYS if k != "policy"])
-            found.problem("scenario", f"unknown key {key!r}{hint}; expected name, description, "
-                                      "period_months or policy.<setting>", source, n, "key")
+            found.problem("scenario", f"unknown key {shown(key)}{hint}; expected name, "
+                                      "description, period_months or policy.<setting>",
+                          source, n, "key")
     read_meta(found, {**meta, "policy": policy}, source)
 
 

@@ -7,9 +7,14 @@ Blank cells (None, NaN, whitespace) become None first, so defaults apply to them
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from allocator.errors import shown
+from allocator.scenario.schema.bounds import MAX_POINTS, MAX_USD, SHARE_DECIMALS
 
 
 def blank_to_none(value: Any) -> Any:
@@ -43,8 +48,11 @@ def to_money(value: Any) -> Any:
     if value is None or isinstance(value, Decimal):
         return value
     amount = _exact_decimal(value, "an amount in US dollars", "a finite amount in US dollars")
+    if abs(amount) > MAX_USD:
+        raise ValueError(f"amount {shown(value)} is above US${MAX_USD:,}, the largest amount "
+                         "the data contract accepts; check for a slipped digit")
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError(f"amount {value!r} has fractions of a cent; give whole cents at most")
+        raise ValueError(f"amount {shown(value)} has fractions of a cent; give whole cents at most")
     return amount
 
 
@@ -55,13 +63,17 @@ def to_points(value: Any) -> Any:
         return value
     points = _exact_decimal(value, "a number of penalty points",
                             "a finite number of penalty points")
+    if abs(points) > MAX_POINTS:
+        raise ValueError(f"penalty {shown(value)} is beyond {MAX_POINTS:,} points either way, "
+                         "the most the data contract accepts; check for a slipped digit")
     if points != points.quantize(Decimal("0.000001")):
-        raise ValueError(f"penalty {value!r} has more than 6 decimals; round it")
+        raise ValueError(f"penalty {shown(value)} has more than 6 decimals; round it")
     return points
 
 
 def to_share(value: Any) -> Any:
-    """A share from 0 to 1: ``0.15``, ``15%`` or ``0,15``; blank is None (no target)."""
+    """A share from 0 to 1: ``0.15``, ``15%`` or ``0,15``, read to ``SHARE_DECIMALS``
+    decimals; blank is None (no target)."""
     value = blank_to_none(value)
     if value is None or isinstance(value, bool):
         return value
@@ -69,16 +81,33 @@ def to_share(value: Any) -> Any:
         try:
             number, percent = number_text(value)
         except ValueError:
-            raise ValueError(f"expected a share such as 0.15 or 15%, got {value!r}") from None
+            raise ValueError(f"expected a share such as 0.15 or 15%, got {shown(value)}"
+                             ) from None
         share = number / 100 if percent else number
         if not percent and 1 < share <= 100:
-            raise ValueError(f"share {value!r} is above 1; write {share}% or "
+            raise ValueError(f"share {shown(value)} is above 1; write {share}% or "
                              f"{share / 100} for {share} per cent")
-        return float(share)
-    if isinstance(value, int | float) and 1 < value <= 100:
-        raise ValueError(f"share {value!r} is above 1; write {value}% or {value / 100} for "
-                         f"{value} per cent")
+        return _six_decimals(float(share), value)
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise ValueError(f"expected a share from 0 to 1, got {shown(value)}")
+        if 1 < value <= 100:
+            raise ValueError(f"share {shown(value)} is above 1; write {value}% or "
+                             f"{value / 100} for {value} per cent")
+        return _six_decimals(float(value), value)
     return value
+
+
+def _six_decimals(share: float, written: Any) -> float:
+    """``share`` rounded to ``SHARE_DECIMALS`` decimals; a positive share that would round to
+    0 is refused, since 0 means something else (no woman, no state at all)."""
+    if not math.isfinite(share) or not 0 <= share <= 1:
+        return share  # pydantic reports it, with the field's bounds
+    rounded = round(share, SHARE_DECIMALS)
+    if share > 0 and rounded == 0:
+        raise ValueError(f"share {shown(written)} is below {10.0 ** -SHARE_DECIMALS:.6f}, the "
+                         "smallest share the data contract reads; write 0 or a larger share")
+    return rounded
 
 
 _CURRENCY = re.compile(r"^(?:US\$|USD|\$)\s*|\s*(?:USD|US\$|\$)$", re.IGNORECASE)
@@ -143,11 +172,11 @@ def _exact_decimal(value: Any, what: str, finite: str) -> Decimal:
         try:
             number, percent = number_text(str(value))
         except ValueError:
-            raise ValueError(f"expected {what}, got {value!r}") from None
+            raise ValueError(f"expected {what}, got {shown(value)}") from None
         if percent:
-            raise ValueError(f"expected {what}, got a percentage {value!r}")
+            raise ValueError(f"expected {what}, got a percentage {shown(value)}")
     if not number.is_finite():
-        raise ValueError(f"expected {finite}, got {value!r}")
+        raise ValueError(f"expected {finite}, got {shown(value)}")
     return number
 
 
@@ -162,7 +191,7 @@ def to_bool(value: Any) -> Any:
             return True
         if text in {"false", "no", "n", "0"}:
             return False
-        raise ValueError(f"expected true or false, got {value!r}")
+        raise ValueError(f"expected true or false, got {shown(value)}")
     return value
 
 
@@ -178,9 +207,9 @@ def to_int(value: Any) -> Any:
         try:
             number, percent = number_text(value)
         except ValueError:
-            raise ValueError(f"expected a whole number, got {value!r}") from None
+            raise ValueError(f"expected a whole number, got {shown(value)}") from None
         if percent or number != number.to_integral_value():
-            raise ValueError(f"expected a whole number, got {value!r}")
+            raise ValueError(f"expected a whole number, got {shown(value)}")
         return int(number)
     return value
 
@@ -189,6 +218,9 @@ def to_readiness(value: Any) -> Any:
     """A readiness level's name from ``L2``, ``level 2``, ``2`` or ``rdl``."""
     value = blank_to_none(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if not (math.isfinite(value) and float(value).is_integer() and 1 <= value <= 3):
+            raise ValueError(f"expected a readiness level L1, L2, L3 or RDL, got "
+                             f"{shown(value)}")
         value = f"L{int(value)}"
     if isinstance(value, str):
         text = value.strip().upper().replace("LEVEL", "L").replace(" ", "")
@@ -196,6 +228,18 @@ def to_readiness(value: Any) -> Any:
             text = "L" + text
         return text
     return value
+
+
+def at_most(high: int, what: str) -> Callable[[int], int]:
+    """An after-validator refusing a whole number above ``high`` (``what`` names its unit)."""
+
+    def check(value: int) -> int:
+        if value > high:
+            raise ValueError(f"{shown(value)} {what} is above {high:,}, the most the data "
+                             "contract accepts here; check for a slipped digit")
+        return value
+
+    return check
 
 
 def to_code(value: Any) -> Any:
@@ -214,7 +258,7 @@ def to_state_code(value: Any) -> Any:
         return value
     code = value.upper()
     if not re.fullmatch(r"[A-Z]{3}", code):
-        raise ValueError(f"state code {value!r} is not three letters; use the ISO 3166-1 "
+        raise ValueError(f"state code {shown(value)} is not three letters; use the ISO 3166-1 "
                          "alpha-3 code, e.g. SEN for Senegal")
     return code
 

@@ -13,6 +13,7 @@ import difflib
 import re
 from collections.abc import Iterable
 
+from allocator.errors import shown
 from allocator.scenario.schema.rows import TABLE_ROWS, all_columns, required_columns
 
 REQUIRED_TYPO_CUTOFF = 0.6
@@ -50,11 +51,11 @@ def outside_contract(table: str, used: Iterable[str]) -> list[tuple[str, str | N
 def typo_message(table: str, name: str, meant: str) -> str:
     """The error for a column that misspells ``meant``."""
     need = "required" if meant in required_columns(table) else "optional"
-    return (f"unknown column {name!r}; did you mean {meant!r}? ({meant} is a {need} column of "
-            f"{table} and is missing from this table; rename the column)")
+    return (f"unknown column {shown(name)}; did you mean {shown(meant)}? ({meant} is a {need} "
+            f"column of {table} and is missing from this table; rename the column)")
 
 
 def ignored_message(table: str, name: str) -> str:
     """The warning for a column outside the contract, which is left out of the model."""
-    return (f"column {name!r} is not part of {table} and was ignored; the columns of {table} "
+    return (f"column {shown(name)} is not part of {table} and was ignored; the columns of {table} "
             f"are {', '.join(TABLE_ROWS[table].model_fields)}")

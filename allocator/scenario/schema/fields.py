@@ -1,7 +1,8 @@
 """The field types of the row models: a Python type, its cell coercer and its bounds.
 
 Money is kept exact as ``Decimal`` with at most two decimals (whole cents), which is what lets
-the CP-SAT backend scale money to integer cents without rounding anything.
+the CP-SAT backend scale money to integer cents without rounding anything. Every numeric type
+is bounded by the data contract (``bounds``), so a slipped digit is reported at its cell.
 """
 
 from __future__ import annotations
@@ -9,9 +10,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, PlainSerializer
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer
 
+from allocator.scenario.schema.bounds import (
+    MAX_DAYS,
+    MAX_PERSONNEL,
+    MAX_QUANTITY,
+    MAX_UNITS,
+)
 from allocator.scenario.schema.cells import (
+    at_most,
     blank_to_none,
     serialize_money,
     to_bool,
@@ -59,13 +67,39 @@ Flag = Annotated[bool, BeforeValidator(to_bool)]
 """A true/false cell; blank is false."""
 
 Count = Annotated[int, BeforeValidator(to_int), Field(ge=0)]
-"""A whole number, 0 or more."""
+"""A whole number, 0 or more (unbounded: for figures that never reach a solver)."""
 
 PositiveCount = Annotated[int, BeforeValidator(to_int), Field(ge=1)]
-"""A whole number, 1 or more."""
+"""A whole number, 1 or more (unbounded: for figures that never reach a solver)."""
 
 OptionalCount = Annotated[Annotated[int, Field(ge=0)] | None, BeforeValidator(to_int)]
 """A ``Count`` that may be left blank (None)."""
+
+Units = Annotated[int, BeforeValidator(to_int), Field(ge=1),
+                  AfterValidator(at_most(MAX_UNITS, "units"))]
+"""Units of a requirement line or a pledge: 1 to ``MAX_UNITS``."""
+
+Quantity = Annotated[int, BeforeValidator(to_int), Field(ge=1),
+                     AfterValidator(at_most(MAX_QUANTITY, "items"))]
+"""Items of an equipment pledge: 1 to ``MAX_QUANTITY``."""
+
+Persons = Annotated[int, BeforeValidator(to_int), Field(ge=0),
+                    AfterValidator(at_most(MAX_PERSONNEL, "persons"))]
+"""A number of persons: 0 to ``MAX_PERSONNEL``."""
+
+OptionalPersons = Annotated[
+    Annotated[int, Field(ge=0), AfterValidator(at_most(MAX_PERSONNEL, "persons"))] | None,
+    BeforeValidator(to_int)]
+"""``Persons`` that may be left blank (None): no limit."""
+
+Days = Annotated[int, BeforeValidator(to_int), Field(ge=0),
+                 AfterValidator(at_most(MAX_DAYS, "days"))]
+"""A number of days: 0 to ``MAX_DAYS``."""
+
+OptionalDays = Annotated[
+    Annotated[int, Field(ge=0), AfterValidator(at_most(MAX_DAYS, "days"))] | None,
+    BeforeValidator(to_int)]
+"""``Days`` that may be left blank (None)."""
 
 Id = Annotated[str, BeforeValidator(to_code), Field(min_length=1)]
 """An identifier: non-empty text, surrounding spaces dropped."""

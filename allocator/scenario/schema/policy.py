@@ -8,8 +8,14 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from allocator.levels import POLICY_LEVELS
+from allocator.scenario.schema.bounds import (
+    MAX_MONTHS,
+    MAX_PRIORITY,
+    MAX_PRIORITY_WEIGHT,
+    MAX_TIME_LIMIT_S,
+)
 from allocator.scenario.schema.cells import to_readiness
-from allocator.scenario.schema.fields import Fraction01, Money
+from allocator.scenario.schema.fields import Days, Fraction01, Money
 from allocator.scenario.schema.readiness import Readiness
 
 OBJECTIVE_LEVELS = POLICY_LEVELS
@@ -33,18 +39,20 @@ class Policy(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    period_months: Annotated[int, Field(ge=1)] = 12
+    period_months: Annotated[int, Field(ge=1, le=MAX_MONTHS)] = 12
     reimbursement_rate_usd: Money = Decimal(1448)
-    priority_weights: dict[int, Annotated[int, Field(ge=0)]] = {1: 16, 2: 8, 3: 4, 4: 2, 5: 1}
+    priority_weights: dict[Annotated[int, Field(ge=1, le=MAX_PRIORITY)],
+                           Annotated[int, Field(ge=0, le=MAX_PRIORITY_WEIGHT)]] = {
+        1: 16, 2: 8, 3: 4, 4: 2, 5: 1}
     objective: list[Literal[POLICY_LEVELS]] = list(POLICY_LEVELS)  # type: ignore[valid-type]
     objective_mode: Literal["lexicographic", "weighted"] = "lexicographic"
     objective_weights: ObjectiveWeights = ObjectiveWeights()
-    time_limit_s: Annotated[float, Field(gt=0)] = 60.0
+    time_limit_s: Annotated[float, Field(gt=0, le=MAX_TIME_LIMIT_S, allow_inf_nan=False)] = 60.0
     min_readiness: Annotated[Readiness, BeforeValidator(to_readiness)] = Readiness.L2
     women_target: Fraction01 = None
     max_state_share: Fraction01 = None
     state_share_hard: bool = False
-    deploy_days_by_readiness: dict[Readiness, Annotated[int, Field(ge=0)]] = {
+    deploy_days_by_readiness: dict[Readiness, Days] = {
         Readiness.L1: 180,
         Readiness.L2: 120,
         Readiness.L3: 90,

@@ -7,35 +7,48 @@ validators here accept all three so every reader loads into the same objects.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     ValidationInfo,
     field_validator,
-    model_validator,
 )
 
-from allocator.scenario.schema.cells import blank_to_none, to_int, to_list, to_readiness, to_text
+from allocator.errors import shown
+from allocator.scenario.schema.bounds import MAX_PRIORITY, MAX_QUANTITY
+from allocator.scenario.schema.cells import (
+    at_most,
+    blank_to_none,
+    to_int,
+    to_list,
+    to_readiness,
+    to_text,
+)
 from allocator.scenario.schema.fields import (
-    Count,
+    Days,
     Flag,
     Fraction01,
     Id,
     Money,
-    OptionalCount,
+    OptionalDays,
     OptionalId,
     OptionalMoney,
+    OptionalPersons,
     OptionalReadiness,
     OptionalStateCode,
     OptionalText,
+    Persons,
     Points,
-    PositiveCount,
+    Quantity,
     StateCode,
     StateList,
     StrList,
+    Units,
 )
 from allocator.scenario.schema.readiness import Readiness
 
@@ -76,7 +89,7 @@ class Mission(Row):
     name: str = ""
     host_state: OptionalStateCode = None
     budget_usd: Money
-    personnel_ceiling: OptionalCount = None
+    personnel_ceiling: OptionalPersons = None
     excluded_states: StateList = []
     women_target: Fraction01 = None
     max_state_share: Fraction01 = None
@@ -90,10 +103,11 @@ class Requirement(Row):
     requirement_id: Id
     mission_id: Id
     capability: Id
-    units: PositiveCount
-    priority: Annotated[int, BeforeValidator(to_int)] = 3
+    units: Units
+    priority: Annotated[int, BeforeValidator(to_int),
+                        AfterValidator(at_most(MAX_PRIORITY, "as a priority"))] = 3
     mandatory: Flag = False
-    deadline_days: OptionalCount = None
+    deadline_days: OptionalDays = None
     min_readiness: OptionalReadiness = None
     language: OptionalText = None
 
@@ -114,11 +128,11 @@ class UnitPledge(Row):
     pledge_id: Id
     state: StateCode
     capability: Id
-    units: PositiveCount
-    personnel_per_unit: Count
-    women_per_unit: Count = 0
+    units: Units
+    personnel_per_unit: Persons
+    women_per_unit: Persons = 0
     readiness: Annotated[Readiness, BeforeValidator(to_readiness)] = Readiness.L2
-    deploy_days: OptionalCount = None
+    deploy_days: OptionalDays = None
     languages: StrList = []
     monthly_cost_usd: OptionalMoney = None
     equipment_monthly_cost_usd: Money = Decimal(0)
@@ -135,38 +149,46 @@ class UnitPledge(Row):
     @field_validator("equipment_gap", mode="before")
     @classmethod
     def _parse_gap(cls, v: Any) -> Any:
+        # ``ITEM:qty;ITEM:qty`` text or a JSON/YAML mapping; each quantity is read like any
+        # whole-number cell and bounded like a pledge's, and every problem is reported at
+        # this column, not at an item key inside it.
         v = blank_to_none(v)
         if v is None:
             return {}
         if isinstance(v, dict):
-            return v
+            written = list(v.items())
+        else:
+            written = []
+            for part in to_list(v):
+                item, sep, qty = part.partition(":")
+                if not sep or not item.strip():
+                    raise ValueError("expected 'ITEM:quantity;ITEM:quantity', got "
+                                     f"{shown(part)}")
+                written.append((item.strip(), qty.strip()))
         gap: dict[str, int] = {}
-        for part in to_list(v):
-            item, sep, qty = part.partition(":")
-            if not sep or not item.strip():
-                raise ValueError(f"expected 'ITEM:quantity;ITEM:quantity', got {part!r}")
+        for item, qty in written:
             try:
-                gap[item.strip()] = int(qty.strip())
+                number = to_int(qty)
             except ValueError:
-                raise ValueError(f"quantity of {item.strip()!r} must be a whole number") from None
+                number = None
+            if not isinstance(number, int) or isinstance(number, bool):
+                raise ValueError(f"quantity of {shown(item)} must be a whole number, got "
+                                 f"{shown(qty)}")
+            if number < 0:
+                raise ValueError(f"gap quantity of {shown(item)} is negative; give 0 or more")
+            at_most(MAX_QUANTITY, f"items of {shown(item)}")(number)
+            if number > 0:
+                gap[str(item)] = number
         return gap
 
-    @field_validator("equipment_gap")
+    @field_validator("women_per_unit")
     @classmethod
-    def _positive_gap(cls, v: dict[str, int]) -> dict[str, int]:
-        for item, qty in v.items():
-            if qty < 0:
-                raise ValueError(f"gap quantity of {item!r} is negative; give 0 or more")
-        return {item: qty for item, qty in v.items() if qty > 0}
-
-    @model_validator(mode="after")
-    def _women_within_personnel(self) -> Self:
-        if self.women_per_unit > self.personnel_per_unit:
-            raise ValueError(
-                f"women_per_unit ({self.women_per_unit}) exceeds personnel_per_unit "
-                f"({self.personnel_per_unit})"
-            )
-        return self
+    def _women_within_personnel(cls, v: int, info: ValidationInfo) -> int:
+        # A field validator, not a model one, so the problem names the women_per_unit cell.
+        personnel = info.data.get("personnel_per_unit")
+        if personnel is not None and v > personnel:
+            raise ValueError(f"women_per_unit ({v}) exceeds personnel_per_unit ({personnel})")
+        return v
 
 
 class EquipmentPledge(Row):
@@ -175,9 +197,9 @@ class EquipmentPledge(Row):
     equipment_id: Id
     state: StateCode
     item: Id
-    quantity: PositiveCount
+    quantity: Quantity
     monthly_cost_usd: Money = Decimal(0)
-    available_days: Count = 0
+    available_days: Days = 0
     allowed_missions: StrList = []
 
     _defaults = field_validator("monthly_cost_usd", "available_days", mode="before")(
@@ -188,14 +210,16 @@ class _StateOrPledgeRow(Row):
     """A row about one mission and either a state or one of its pledges, never both."""
 
     state: OptionalStateCode = None
-    pledge_id: OptionalId = None
+    pledge_id: Annotated[OptionalId, Field(validate_default=True)] = None
     mission_id: Id
 
-    @model_validator(mode="after")
-    def _one_key(self) -> Self:
-        if (self.state is None) == (self.pledge_id is None):
+    @field_validator("pledge_id")
+    @classmethod
+    def _one_key(cls, v: str | None, info: ValidationInfo) -> str | None:
+        # On the pledge_id column (validated after state), so the problem names a cell.
+        if "state" in info.data and (info.data["state"] is None) == (v is None):
             raise ValueError("give exactly one of 'state' or 'pledge_id'")
-        return self
+        return v
 
 
 class TransportCost(_StateOrPledgeRow):
@@ -232,7 +256,7 @@ class Capability(Row):
 
     capability: Id
     description: str = ""
-    default_personnel: OptionalCount = None
+    default_personnel: OptionalPersons = None
     substitutes: StrList = []
     kind: Literal["unit", "equipment"] = "unit"
 
