@@ -22,6 +22,7 @@ from allocator.insight.diagnose import diagnose as find_conflict
 from allocator.levels import result_key
 from allocator.model.formulation import Formulation, build_formulation
 from allocator.model.linear import LinearModel, Row, tighten_slacks
+from allocator.model.magnitude import check_objective
 from allocator.model.problem import CENTS_PER_USD, compile_problem
 from allocator.model.warm import values_from_plan
 from allocator.plan.deployment import Deployment
@@ -31,6 +32,7 @@ from allocator.progress import ProgressCallback, Reporter
 from allocator.result.result import OBJECTIVE_MODES, WEIGHTED_LEVEL, AllocationResult, LevelResult
 from allocator.scenario.readers import read_scenario
 from allocator.scenario.scenario import Scenario
+from allocator.scenario.schema.bounds import MAX_TIME_LIMIT_S
 from allocator.status import SolveStatus
 from allocator.verify.verifier import VerificationReport, verify_plan
 
@@ -112,8 +114,9 @@ def _check_options(scenario: Scenario, time_limit: float | None, objective: str 
     """The time limit and objective mode in force; ``ValueError`` names a bad option."""
     policy = scenario.policy
     limit = float(time_limit if time_limit is not None else policy.time_limit_s)
-    if not limit > 0:
-        raise ValueError(f"time limit must be a positive number of seconds, got {time_limit}")
+    if not 0 < limit <= MAX_TIME_LIMIT_S:  # also refuses NaN, which no comparison admits
+        raise ValueError(f"time limit must be a positive number of seconds up to "
+                         f"{MAX_TIME_LIMIT_S:,}, got {time_limit}")
     mode = objective or policy.objective_mode
     if mode not in OBJECTIVE_MODES:
         raise ValueError(f"objective must be 'lexicographic' or 'weighted', got {mode!r}")
@@ -294,6 +297,7 @@ def _solve_weighted(solver: Backend, f: Formulation, order: list[str],
     for level, weight in usd_per_unit.items():
         for var, coef in f.model.objectives[level].items():
             combined[var] = combined.get(var, 0) + int(weight * denominator) * coef
+    check_objective(f.model, WEIGHTED_LEVEL, combined)
     usd = Fraction(1, denominator)
     reporter.start(WEIGHTED_LEVEL, 1, usd)
     outcome = _optimize(solver, f, _lazy_rows(solver, f), combined, float(usd), deadline, 1,

@@ -19,6 +19,7 @@ from fractions import Fraction
 
 from allocator.errors import Defect, ScenarioError
 from allocator.model.linear import LinearModel
+from allocator.model.magnitude import check_magnitudes
 from allocator.model.problem import ProblemData
 from allocator.plan.deployment import Deployment
 
@@ -65,6 +66,7 @@ def build_formulation(problem: ProblemData, deployment: Deployment | None = None
     _state_share(f)
     _women_target(f)
     _objectives(f)
+    check_magnitudes(f.model)
     return f
 
 

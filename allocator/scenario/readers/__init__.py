@@ -40,26 +40,35 @@ from allocator.scenario.readers.found import (
     fail,
 )
 from allocator.scenario.readers.grid import Rows
+from allocator.scenario.readers.parsing import DEFAULT_LIMITS, ReadLimits, reading_with
 from allocator.scenario.readers.workbook import read_workbook
 from allocator.scenario.readers.zip_archive import read_zip
 from allocator.scenario.scenario import Scenario
 
 __all__ = [
     "ACCEPTED_FORMS",
+    "DEFAULT_LIMITS",
     "META_KEYS",
     "SCENARIO_FILES",
     "SCENARIO_SHEET",
+    "ReadLimits",
     "Rows",
     "read_scenario",
 ]
 
 
-def read_scenario(path: str | os.PathLike[str]) -> Scenario:
-    """Load and validate a scenario; raise ``ScenarioError`` listing every problem found."""
+def read_scenario(path: str | os.PathLike[str], *, limits: ReadLimits | None = None
+                  ) -> Scenario:
+    """Load and validate a scenario; raise ``ScenarioError`` listing every problem found.
+
+    ``limits`` bounds the size of files, the nesting of documents and the digits of numbers
+    (``ReadLimits``; ``DEFAULT_LIMITS`` when not given).
+    """
     path = Path(path)
     # Without a name in the metadata, the folder or file names the scenario ("kivu_2025").
     default_name = path.resolve().name if path.is_dir() else path.stem
-    return _validate(_read_any(path), default_name=default_name or "scenario")
+    with reading_with(limits):
+        return _validate(_read_any(path), default_name=default_name or "scenario")
 
 
 _READERS: dict[str, Callable[[Path], Found]] = {

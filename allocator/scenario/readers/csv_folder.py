@@ -11,20 +11,29 @@ import io
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-import yaml
-
-from allocator.errors import did_you_mean, shown
-from allocator.scenario.readers.found import META_KEYS, SCENARIO_FILES, Found, decode, yaml_message
+from allocator.errors import ScenarioError, did_you_mean, shown
+from allocator.scenario.readers.found import META_KEYS, SCENARIO_FILES, Found, decode
 from allocator.scenario.readers.grid import add_grid
 from allocator.scenario.readers.meta import read_meta
+from allocator.scenario.readers.parsing import check_size, parse_yaml
 from allocator.scenario.schema import TABLE_ROWS
 from allocator.scenario.schema.columns import header_name
 
 
 def read_folder(path: Path) -> Found:
     """Read a folder of CSV files."""
-    files = {p.name: p.read_bytes for p in path.iterdir() if p.is_file()}
+    files = {p.name: _sized(p) for p in path.iterdir() if p.is_file()}
     return read_csv_files(files, prefix="")
+
+
+def _sized(path: Path) -> Callable[[], bytes]:
+    """A file's reader that refuses, before reading, a file above the size limit."""
+
+    def read() -> bytes:
+        check_size(path.stat().st_size, path.name)
+        return path.read_bytes()
+
+    return read
 
 
 def read_csv_files(files: Mapping[str, Callable[[], bytes]], prefix: str) -> Found:
@@ -88,9 +97,9 @@ def sniff_delimiter(text: str, table: str) -> str:
 def _read_scenario_yaml(found: Found, data: bytes, source: str) -> None:
     text = decode(found, "scenario", data, source)
     try:
-        meta = yaml.safe_load(text) if text else None
-    except yaml.YAMLError as err:
-        found.problem("scenario", yaml_message(err), source)
+        meta = parse_yaml(text, source) if text else None
+    except ScenarioError as err:  # reported beside the tables' problems, not instead of them
+        found.problems.extend(err.problems)
         return
     if meta is None:
         return

@@ -6,16 +6,14 @@ Each table is a list of row objects (column: value); the other keys are ``name``
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from allocator.errors import ScenarioError, did_you_mean, shown
-from allocator.scenario.readers.found import META_KEYS, Found, decode, fail, yaml_message
+from allocator.scenario.readers.found import META_KEYS, Found, decode, fail
 from allocator.scenario.readers.grid import check_columns
 from allocator.scenario.readers.meta import read_meta
+from allocator.scenario.readers.parsing import check_size, parse_json, parse_yaml
 from allocator.scenario.schema import TABLE_ROWS
 from allocator.scenario.schema.columns import header_name
 
@@ -24,6 +22,7 @@ def read_document(path: Path) -> Found:
     """Read a JSON or YAML document; problems name the file and the item number of a row."""
     found = Found()
     source = path.name
+    check_size(path.stat().st_size, source)
     text = decode(found, "scenario", path.read_bytes(), source)
     if text is None:
         raise ScenarioError(found.problems)
@@ -49,15 +48,7 @@ def read_document(path: Path) -> Found:
 
 
 def _parse_document(text: str, suffix: str, source: str) -> Any:
-    if suffix == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as err:
-            fail(f"malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}", source)
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        fail(yaml_message(err), source)
+    return parse_json(text, source) if suffix == ".json" else parse_yaml(text, source)
 
 
 def _add_records(found: Found, table: str, source: str, items: Any) -> None:

@@ -110,6 +110,9 @@ def _six_decimals(share: float, written: Any) -> float:
     return rounded
 
 
+MAX_EXPONENT = 18
+"""Text numbers of 10**19 or more are refused by ``number_text``, beyond every contract bound."""
+
 _CURRENCY = re.compile(r"^(?:US\$|USD|\$)\s*|\s*(?:USD|US\$|\$)$", re.IGNORECASE)
 _GROUPED = {",": re.compile(r"^\d{1,3}(,\d{3})+$"), ".": re.compile(r"^\d{1,3}(\.\d{3})+$")}
 
@@ -154,6 +157,10 @@ def number_text(text: str) -> tuple[Decimal, bool]:
     except InvalidOperation:
         raise ValueError(text) from None
     if not body or not number.is_finite():
+        raise ValueError(text)
+    if number and number.adjusted() > MAX_EXPONENT:
+        # No column holds a figure near 10**18; refusing here keeps int() and quantize() from
+        # building numbers of millions of digits out of a cell like 1e999999999.
         raise ValueError(text)
     return number, percent
 
