@@ -37,7 +37,8 @@ def _only(sc: Scenario, rules: set[tuple[str, str]]) -> Scenario:
     units = [u.model_copy(update={"must_deploy": u.must_deploy and u.pledge_id
                                   in kept["must_deploy"]}) for u in sc.unit_pledges]
     missions = [m.model_copy(update={
-        "budget_usd": m.budget_usd if m.mission_id in kept["budget"] else 10**13,
+        # Relaxed to the largest budget the contract accepts.
+        "budget_usd": m.budget_usd if m.mission_id in kept["budget"] else 10**12,
         "personnel_ceiling": m.personnel_ceiling if m.mission_id in kept["ceiling"] else None,
     }) for m in sc.missions]
     policy = sc.policy.model_copy(update={

@@ -122,26 +122,59 @@ def parse_yaml(text: str, source: str) -> Any:
 
 
 def check_shape(document: Any, source: str) -> None:
-    """Refuse a parsed document nested deeper than the limit or expanding to too many values.
+    """Refuse a parsed document nested deeper than the limit, expanding to too many values, or
+    holding itself (YAML anchors allow both).
 
-    Walked with an explicit stack, so no depth can exhaust Python's recursion here.
+    Each distinct list or mapping is measured once, with an explicit stack: a YAML alias bomb
+    (a billion values written in a few hundred bytes) costs its few distinct nodes, and no
+    depth can exhaust Python's recursion here.
     """
     chosen = limits()
-    stack: list[tuple[Any, tuple[str, ...]]] = [(document, ())]
-    seen = 0
+    sizes: dict[int, int] = {}
+    depths: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(document, False)]
     while stack:
-        value, path = stack.pop()
-        seen += 1
-        if seen > chosen.max_values:
+        value, children_done = stack.pop()
+        key = id(value)
+        if not isinstance(value, dict | list) or (key in sizes and not children_done):
+            continue
+        children = [c for c in _items(value) if isinstance(c, dict | list)]
+        if not children_done:
+            if key in open_:
+                fail("the document refers to itself (a YAML anchor used inside its own "
+                     "value); write the values out", source)
+            open_.add(key)
+            stack.append((value, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+            continue
+        open_.discard(key)
+        sizes[key] = len(value) + sum(sizes[id(c)] for c in children)
+        depths[key] = 1 + max((depths[id(c)] for c in children), default=0)
+        if sizes[key] > chosen.max_values:
             fail(f"the document expands to more than {chosen.max_values:,} values "
                  "(ReadLimits.max_values); YAML anchors and aliases that repeat large parts "
                  "do this: write the values out, or split the scenario", source)
-        if len(path) > chosen.max_depth:
-            fail(_depth_message(path), source)
-        if isinstance(value, dict):
-            stack.extend((v, (*path, str(k))) for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend((v, (*path, str(i))) for i, v in enumerate(value, start=1))
+    if isinstance(document, dict | list) and depths.get(id(document), 0) > chosen.max_depth:
+        fail(_depth_message(_deepest_path(document, depths)), source)
+
+
+def _items(value: dict[Any, Any] | list[Any]) -> list[Any]:
+    return list(value.values()) if isinstance(value, dict) else value
+
+
+def _deepest_path(document: Any, depths: dict[int, int]) -> tuple[str, ...]:
+    """The keys (or 1-based item numbers) leading from the top to the deepest value."""
+    path: list[str] = []
+    node = document
+    while isinstance(node, dict | list) and len(path) < 8:
+        pairs = list(node.items()) if isinstance(node, dict) else list(enumerate(node, 1))
+        nested = [(k, v) for k, v in pairs if id(v) in depths]
+        if not nested:
+            break
+        label, node = max(nested, key=lambda kv: depths[id(kv[1])])
+        path.append(str(label))
+    return tuple(path)
 
 
 def _depth_message(path: tuple[str, ...] | None) -> str:
