@@ -118,12 +118,17 @@ def check_problems(problems: list[Any], mutation: Mutation | None) -> tuple[list
             flag("row without column", p)
     if mutation is not None and mutation.single_cell and mutation.row is not None:
         at_row = [p for p in problems if p.table == mutation.table and p.row == mutation.row]
-        if any(_same_column(p.column, mutation.column) for p in at_row):
-            pass
+        named = f"'{mutation.column}'"
+        if any(_same_column(p.column, mutation.column) or named in p.message for p in at_row):
+            pass  # at the cell, or at its row naming the cell's column ("one of 'state' or ...")
         elif at_row:
             flag("wrong column", at_row[0])
-        elif PRIMARY_KEYS.get(mutation.table or "") != mutation.column:
-            # A changed id is rightly reported where it is referenced; any other cell must be.
+        elif PRIMARY_KEYS.get(mutation.table or "") == mutation.column:
+            pass  # a changed id is rightly reported where it is referenced
+        elif mutation.container in ("json", "yaml") and problems and all(
+                p.row is None and p.table == "scenario" and p.source for p in problems):
+            pass  # the document refused whole as it was parsed (too deep, too many digits)
+        else:
             flag("wrong row", problems[0] if problems else "")
     return defects, bad
 

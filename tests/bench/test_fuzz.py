@@ -207,5 +207,11 @@ def test_the_classifier_judges_locations() -> None:
     assert check_problems([no_column], cell)[0] == ["row without column", "wrong column"]
     elsewhere = Defect(table="missions", message="x" * 501)
     assert check_problems([elsewhere], cell)[0] == ["message too long", "wrong row"]
+    naming = Defect(table="missions", row=3, column="name", message="give 'budget_usd' or x")
+    assert check_problems([naming], cell) == ([], "")
+    document = Mutation(base="small", container="json", kind="cell", action="replace",
+                        table="missions", row=2, column="budget_usd", single_cell=True)
+    refused = Defect(table="scenario", source="s.json", message="nested more than 32 levels")
+    assert check_problems([refused], document) == ([], "")
     unlocated = Defect(table="", message="?")
     assert check_problems([unlocated], None)[0] == ["unlocated problem"]
