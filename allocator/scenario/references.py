@@ -156,8 +156,10 @@ def _check_keyed_rows(table: str, keyed: list[Any], known: KnownIds, out: Collec
     for i, t in present(keyed):
         if seen_keys[(t.state, t.pledge_id, t.mission_id)] > 1:
             what = "transport cost" if table == "transport_costs" else "preference"
-            out.add(table, f"duplicate {what} for the same "
-                    f"{'state' if t.state else 'pledge'} and mission", i)
+            key = "state" if t.state else "pledge_id"
+            out.add(table, f"duplicate {what} for the same {key.removesuffix('_id')} "
+                    f"{shown(t.state or t.pledge_id)} and mission {shown(t.mission_id)}; keep "
+                    "one row", i, key)
 
 
 def check_capabilities(rows: dict[str, list[Any]], out: Collector) -> None:

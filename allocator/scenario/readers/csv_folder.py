@@ -15,7 +15,7 @@ from allocator.errors import ScenarioError, did_you_mean, shown
 from allocator.scenario.readers.found import META_KEYS, SCENARIO_FILES, Found, decode
 from allocator.scenario.readers.grid import add_grid
 from allocator.scenario.readers.meta import read_meta
-from allocator.scenario.readers.parsing import check_size, parse_yaml
+from allocator.scenario.readers.parsing import check_size, limits, parse_yaml
 from allocator.scenario.schema import TABLE_ROWS
 from allocator.scenario.schema.columns import header_name
 
@@ -64,12 +64,17 @@ def _read_csv(found: Found, table: str, data: bytes, source: str) -> None:
         found.unreadable.add(table)
         return
     delimiter = sniff_delimiter(text, table)
+    # The csv module refuses cells over 128 KiB; the file is already within the size limit,
+    # so a huge cell is read and then reported at its row and column, with its value cut.
+    previous = csv.field_size_limit(max(limits().max_file_bytes, 131_072))
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as err:
         found.unreadable.add(table)
         found.problem(table, f"not a readable CSV file ({err})", source)
         return
+    finally:
+        csv.field_size_limit(previous)
     add_grid(found, table, source, enumerate(rows, start=1), "file")
 
 
