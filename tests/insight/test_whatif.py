@@ -382,3 +382,30 @@ def test_a_state_code_with_swapped_letters_gets_a_suggestion() -> None:
     with pytest.raises(ScenarioError) as caught:
         apply_changes(sc, [{"withdraw_state": "BDG"}])
     assert caught.value.problems[0].message == "unknown state 'BDG'; did you mean 'BGD'?"
+
+
+# ----- changes beyond the bounds (issue 15) ---------------------------------------------------
+def test_a_budget_factor_beyond_a_million_is_a_located_problem() -> None:
+    base = scenario(missions=[mission("M1", budget_usd=10**6)], requirements=[req("R1")],
+                    unit_pledges=[pledge("P1")])
+    with pytest.raises(ScenarioError) as caught:
+        apply_changes(base, [{"scale_budgets": {"factor": 1e300}}])
+    (problem,) = caught.value.problems
+    assert (problem.table, problem.row, problem.column) == ("changes", 1, "scale_budgets")
+    assert problem.message == "factor must be at most 1,000,000, got 1e+300"
+    # The largest factor gives a budget the contract refuses, at its cell, not a crash.
+    with pytest.raises(ScenarioError) as caught:
+        apply_changes(base, [{"scale_budgets": {"factor": 10**6}}, {"scale_budgets":
+                                                                     {"factor": 10**6}}])
+    assert caught.value.problems[0].column == "budget_usd"
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_a_change_file_nested_thousands_deep_is_refused(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"changes{suffix}"
+    path.write_text("[" * 5000 + "]" * 5000)
+    with pytest.raises(ScenarioError) as caught:
+        read_changes(path)
+    (problem,) = caught.value.problems
+    assert problem.table == "changes"
+    assert "nested more than 32 levels deep" in problem.message

@@ -4,17 +4,17 @@
 from __future__ import annotations
 
 import difflib
-import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
-from allocator.errors import Defect, ScenarioError, close_matches
+from allocator.errors import Defect, ScenarioError, close_matches, shown
+from allocator.scenario.readers.parsing import check_size, parse_json, parse_yaml
 from allocator.scenario.scenario import Scenario
 from allocator.scenario.schema import TABLE_ROWS, Mission, Policy, Requirement
 
@@ -48,11 +48,11 @@ def _unknown(kind: str, value: str, known: Iterable[str]) -> str:
     known = sorted(set(known))
     close = close_matches(value, known)
     if close:
-        return f"unknown {kind} {value!r}; did you mean {' or '.join(map(repr, close))}?"
+        return f"unknown {kind} {shown(value)}; did you mean {' or '.join(map(repr, close))}?"
     if not known:
-        return f"unknown {kind} {value!r}; the scenario has none"
+        return f"unknown {kind} {shown(value)}; the scenario has none"
     word = "codes" if kind == "state" else "ids"
-    return f"unknown {kind} {value!r}; {kind} {word} look like {', '.join(known[:3])}"
+    return f"unknown {kind} {shown(value)}; {kind} {word} look like {', '.join(known[:3])}"
 
 
 def _an_id(value: Any, kind: str) -> str:
@@ -61,16 +61,16 @@ def _an_id(value: Any, kind: str) -> str:
         return value.strip()
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    raise _Bad(f"expected a {kind} id, got {value!r}")
+    raise _Bad(f"expected a {kind} id, got {shown(value)}")
 
 
 def _fields(value: Any, required: Sequence[str], optional: Sequence[str] = ()) -> dict[str, Any]:
     """The change's mapping, after checking every required field is there and none unknown."""
     if not isinstance(value, Mapping):
-        raise _Bad(f"expected a mapping with {', '.join(required)}, got {value!r}")
-    missing = [f"missing field {name!r}" for name in required if name not in value]
+        raise _Bad(f"expected a mapping with {', '.join(required)}, got {shown(value)}")
+    missing = [f"missing field {shown(name)}" for name in required if name not in value]
     allowed = [*required, *optional]
-    unknown = [f"unknown field {name!r}; expected {', '.join(allowed)}"
+    unknown = [f"unknown field {shown(name)}; expected {', '.join(allowed)}"
                for name in value if name not in allowed]
     if missing or unknown:
         raise _Bad(*missing, *unknown)
@@ -91,7 +91,7 @@ def _validated(model: type[BaseModel], row: Mapping[str, Any]) -> dict[str, Any]
             elif item["type"] == "extra_forbidden":
                 text = f"unknown column; expected one of: {', '.join(model.model_fields)}"
             elif item.get("input") is not None and item["type"] != "value_error":
-                text = f"{text} (got {item['input']!r})"
+                text = f"{text} (got {shown(item['input'])})"
             messages.append(f"{field}: {text}")
         raise _Bad(*messages) from None
 
@@ -138,9 +138,9 @@ def _edit(draft: _Draft, table: str, model: type[BaseModel], column: str, kind: 
 def _add(draft: _Draft, table: str, model: type[BaseModel], column: str, kind: str,
          value: Any) -> None:
     if not isinstance(value, Mapping):
-        raise _Bad(f"expected the new {kind}'s row as a mapping, got {value!r}")
+        raise _Bad(f"expected the new {kind}'s row as a mapping, got {shown(value)}")
     if str(value.get(column)) in draft.ids(table, column):
-        raise _Bad(f"{kind} {value[column]!r} exists already; use edit_{kind} to change it")
+        raise _Bad(f"{kind} {shown(value[column])} exists already; use edit_{kind} to change it")
     draft.tables[table].append(_checked(draft, table, model, value))
 
 
@@ -159,13 +159,20 @@ def _drop_pledges(draft: _Draft, keep: Callable[[str, dict[str, Any]], bool]) ->
     return dropped
 
 
+MAX_FACTOR = 1_000_000
+"""The largest factor ``scale_budgets`` takes: budgets stay within the contract's bounds and
+exact to the cent."""
+
+
 def _money(value: Any, what: str) -> Decimal:
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise _Bad(f"{what} must be a number, got {value!r}") from None
+        raise _Bad(f"{what} must be a number, got {shown(value)}") from None
     if isinstance(value, bool) or not number.is_finite() or number < 0:
-        raise _Bad(f"{what} must be a number of 0 or more, got {value!r}")
+        raise _Bad(f"{what} must be a number of 0 or more, got {shown(value)}")
+    if number > MAX_FACTOR:
+        raise _Bad(f"{what} must be at most {MAX_FACTOR:,}, got {shown(value)}")
     return number
 
 
@@ -189,7 +196,7 @@ def _withdraw_state(draft: _Draft, value: Any) -> None:
     dropped = _drop_pledges(draft, lambda table, row: (
         row["donor"] if table == "funding_pledges" else row["state"]) != code)
     if not dropped:
-        raise _Bad(f"state {code!r} has no pledges to withdraw; check the code")
+        raise _Bad(f"state {shown(code)} has no pledges to withdraw; check the code")
 
 
 def _set_budget(draft: _Draft, value: Any) -> None:
@@ -223,7 +230,7 @@ def _remove_requirement(draft: _Draft, value: Any) -> None:
 
 def _set_policy(draft: _Draft, value: Any) -> None:
     if not isinstance(value, Mapping) or not value:
-        raise _Bad(f"expected a mapping of policy settings, got {value!r}")
+        raise _Bad(f"expected a mapping of policy settings, got {shown(value)}")
     draft.policy = _validated(Policy, {**draft.policy, **value})
 
 
@@ -254,21 +261,22 @@ def apply_changes(base: Scenario, changes: Sequence[Change], *,
     """
     if isinstance(changes, Mapping | str) or not isinstance(changes, Sequence):
         raise ScenarioError([Defect("changes", "expected a list of changes, each a one-key "
-                                     f"mapping such as {{withdraw_pledge: ID}}; got {changes!r}",
+                                     "mapping such as {withdraw_pledge: ID}; got "
+                                     f"{shown(changes)}",
                                      source=source)])
     draft = _Draft(base)
     problems: list[Defect] = []
     for number, change in enumerate(changes, start=1):
         if not isinstance(change, Mapping) or len(change) != 1:
             problems.append(Defect("changes", "each change is a mapping with one key, one of "
-                                    f"{', '.join(CHANGE_KINDS)}; got {change!r}", number,
+                                    f"{', '.join(CHANGE_KINDS)}; got {shown(change)}", number,
                                     source=source))
             continue
         ((key, value),) = change.items()
         if key not in CHANGE_KINDS:
             hint = difflib.get_close_matches(str(key), CHANGE_KINDS, n=1)
-            problems.append(Defect("changes", f"unknown change {key!r}; " + (
-                f"did you mean {hint[0]!r}?" if hint else
+            problems.append(Defect("changes", f"unknown change {shown(key)}; " + (
+                f"did you mean {shown(hint[0])}?" if hint else
                 f"expected one of {', '.join(CHANGE_KINDS)}"), number, str(key), source))
             continue
         try:
@@ -286,11 +294,17 @@ def read_changes(path: str | os.PathLike[str]) -> list[Change] | dict[str, list[
     """A change list, or a mapping {variant name: change list}, from a .yaml/.yml/.json file."""
     path = Path(path)
     try:
+        check_size(path.stat().st_size, path.name)
         text = path.read_text(encoding="utf-8")
-        doc = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as err:
+        # The scenario readers' parsers: the same depth, digit and size limits apply.
+        doc = (parse_json(text, path.name) if path.suffix.lower() == ".json"
+               else parse_yaml(text, path.name))
+    except (OSError, UnicodeDecodeError) as err:
         raise ScenarioError([Defect("changes", f"cannot read the changes: {err}",
                                      source=str(path))]) from None
+    except ScenarioError as err:
+        raise ScenarioError([replace(p, table="changes", source=str(path))
+                             for p in err.problems]) from None
     if isinstance(doc, list):
         return doc
     if isinstance(doc, Mapping) and doc and all(isinstance(v, list) for v in doc.values()):

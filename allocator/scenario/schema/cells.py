@@ -45,7 +45,7 @@ def to_list(value: Any) -> list[str]:
 def to_money(value: Any) -> Any:
     """An exact amount in US dollars (``$1,000.50``, ``US$ 1.2e6`` allowed), in whole cents."""
     value = blank_to_none(value)
-    if value is None or isinstance(value, Decimal):
+    if value is None:
         return value
     amount = _exact_decimal(value, "an amount in US dollars", "a finite amount in US dollars")
     if abs(amount) > MAX_USD:
@@ -59,7 +59,7 @@ def to_money(value: Any) -> Any:
 def to_points(value: Any) -> Any:
     """An exact number of penalty points, with at most 6 decimals."""
     value = blank_to_none(value)
-    if value is None or isinstance(value, Decimal):
+    if value is None:
         return value
     points = _exact_decimal(value, "a number of penalty points",
                             "a finite number of penalty points")
@@ -173,7 +173,9 @@ def _exact_decimal(value: Any, what: str, finite: str) -> Decimal:
     """
     if isinstance(value, bool):
         raise ValueError(f"expected {what}, got a true/false value")
-    if isinstance(value, float | int):
+    if isinstance(value, Decimal):
+        number = value  # a row already read, checked again (a what-if edit, revalidated())
+    elif isinstance(value, float | int):
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     else:
         try:
