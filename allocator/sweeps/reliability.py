@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from allocator.errors import Defect, ScenarioError
+from allocator.errors import Defect, ScenarioError, shown
 from allocator.scenario.scenario import Scenario
+from allocator.scenario.schema.bounds import MAX_DAYS
 
 TABLE = "reliability"
 """The table's name in a defect."""
@@ -52,12 +53,12 @@ def _cell(row: pd.Series, column: str, number: int, problems: list[Defect]
         figure = float(value)
     except (TypeError, ValueError):
         figure = math.nan
-    ok = (math.isfinite(figure) and figure >= 0 and figure == int(figure)) \
+    ok = (math.isfinite(figure) and 0 <= figure <= MAX_DAYS and figure == int(figure)) \
         if column == "delay_days" else 0 <= figure <= 1
     if not ok:
-        wanted = "a whole number of days, 0 or more" if column == "delay_days" \
+        wanted = f"a whole number of days from 0 to {MAX_DAYS:,}" if column == "delay_days" \
             else "a probability from 0 to 1"
-        problems.append(Defect(TABLE, f"{value!r} is not {wanted}", number, column))
+        problems.append(Defect(TABLE, f"{shown(value)} is not {wanted}", number, column))
         return None
     return figure
 
