@@ -19,7 +19,7 @@ from allocator.plan.plan import Assignment, EquipmentFlow, FundingFlow, Plan
 from allocator.progress import Progress
 from allocator.result.result import AllocationResult
 from allocator.scenario import Scenario
-from allocator.scenario.readers import read_scenario
+from allocator.scenario.readers import ReadLimits, read_scenario
 from allocator.scenario.writers import write_scenario
 from allocator.solve import solve
 from allocator.status import SolveStatus
@@ -36,6 +36,7 @@ __all__ = [
     "FundingFlow",
     "Plan",
     "Progress",
+    "ReadLimits",
     "Scenario",
     "ScenarioError",
     "SolveStatus",
