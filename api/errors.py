@@ -3,14 +3,19 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from allocator.errors import ScenarioError
+
+error_log = logging.getLogger("allocator.api.errors")
 
 
 class ApiError(Exception):
@@ -81,3 +86,53 @@ def install(app: FastAPI) -> None:
         code = {404: "not_found", 405: "method_not_allowed"}.get(err.status_code, "http_error")
         return JSONResponse(body(code, str(err.detail)), status_code=err.status_code,
                             headers=getattr(err, "headers", None))
+
+
+def internal_error(request_id: str | None) -> dict[str, Any]:
+    """The body of a 500: the error form, naming the request id the log line carries."""
+    quoted = f"quote request id {request_id} when reporting this" if request_id else \
+        "report the time of the request"
+    return body("internal_error", f"the service failed on an unexpected error; {quoted}")
+
+
+class CatchAll:
+    """ASGI middleware: any exception no handler answered (a route, a dependency, reading an
+    upload, a middleware below this one) is logged with the request id and its traceback and
+    answered 500 in the error form, with the ``x-request-id`` header ``RequestLog`` adds.
+
+    It sits just inside ``RequestLog`` (which puts the id in ``scope["state"]``) and does not
+    re-raise: Starlette's outermost ServerErrorMiddleware would answer in plain text, and
+    uvicorn closes the connection of a request whose app raised, which reset the client's
+    next request on a kept-alive connection."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_noting_start(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_noting_start)
+        except Exception:
+            request_id = scope.get("state", {}).get("request_id")
+            error_log.exception("unexpected error", extra={
+                "request_id": request_id, "method": scope.get("method"),
+                "path": scope.get("path"), "response_started": started})
+            if started:
+                # Half an answer is out: nothing truthful can follow it, and the server
+                # closes this connection when the app returns without finishing.
+                return
+            content = json.dumps(internal_error(request_id)).encode()
+            await send({"type": "http.response.start", "status": 500,
+                        "headers": [(b"content-type", b"application/json"),
+                                    (b"content-length", str(len(content)).encode())]})
+            await send({"type": "http.response.body", "body": content})

@@ -57,6 +57,8 @@ class RequestLog:
             return
         started = time.perf_counter()
         request_id = uuid.uuid4().hex[:16]
+        # Where the app (errors.CatchAll, a route) finds it: Request.state is scope["state"].
+        scope.setdefault("state", {})["request_id"] = request_id
         status = 500
 
         async def send_with_id(message: Message) -> None:

@@ -53,5 +53,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     # Added last = outermost: every request is logged and counted, including a refused body.
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(errors.CatchAll)  # inside the log: an unexpected error is a JSON 500
     app.add_middleware(logs.RequestLog, metrics=metrics)
     return app

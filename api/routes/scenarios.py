@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -26,7 +25,7 @@ from ..schemas import (
     ScenarioPublic,
     ScenariosPublic,
 )
-from ..uploads import safe_name, scenario_from_document, scenario_from_upload
+from ..uploads import read_off_the_loop, safe_name, scenario_from_json, scenario_from_upload
 
 router = APIRouter(prefix="/v1/scenarios", tags=["scenarios"])
 
@@ -77,13 +76,8 @@ async def _read_request(request: Request, settings: Any) -> tuple[Scenario, str]
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "application/json":
         raw = await request.body()
-        try:
-            document = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise ScenarioError([Defect(table="scenario", source="request body",
-                                         message=f"not valid JSON: {err}")]) from None
-        scenario = await run_in_threadpool(scenario_from_document, document, settings)
-        return scenario, "json"
+        # Parsed off the event loop too: a large or deeply nested body takes its time.
+        return await read_off_the_loop(request, scenario_from_json, raw, settings), "json"
     if kind == "multipart/form-data":
         try:
             form = await request.form(max_files=1, max_fields=10,
@@ -100,8 +94,8 @@ async def _read_request(request: Request, settings: Any) -> tuple[Scenario, str]
                                          message="attach the scenario as the form field "
                                                  "'file' (an .xlsx, .zip, .json or .yaml)")])
         data = await upload.read()
-        scenario = await run_in_threadpool(scenario_from_upload, upload.filename, data,
-                                           settings)
+        scenario = await read_off_the_loop(request, scenario_from_upload, upload.filename,
+                                           data, settings)
         return scenario, safe_name(upload.filename, "upload")
     raise ApiError(415, "unsupported_media_type",
                    "send the scenario as application/json, or upload a file as "

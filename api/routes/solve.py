@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 
 from ..deps import Planner, RunnerDep, SettingsDep
 from ..errors import ApiError
 from ..schemas import ErrorOut, SyncSolveRequest
-from ..uploads import scenario_from_document
+from ..uploads import read_off_the_loop, scenario_from_document
 from .jobs import check_options
 from .scenarios import ERRORS
 
@@ -25,7 +24,7 @@ async def solve_now(request: Request, body: SyncSolveRequest, token: Planner,
     """Solve a scenario document and answer with the result; nothing is stored. The time
     limit is at most ``ALLOCATOR_SYNC_TIME_LIMIT_S``: use jobs for longer solves."""
     limit = check_options(body, settings, settings.sync_time_limit_s)
-    scenario = await run_in_threadpool(scenario_from_document, body.scenario, settings)
+    scenario = await read_off_the_loop(request, scenario_from_document, body.scenario, settings)
     options = {"backend": body.backend, "time_limit": limit, "objective": body.objective_mode}
     try:
         # Model building and verification come on top of the solver's limit.
