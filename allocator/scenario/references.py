@@ -65,7 +65,7 @@ def declared_ids(tables: dict[str, Any], table: str) -> set[str] | None:
     ids = (to_code(record.get(column)) for record in table_records)
     # State codes are upper-cased by their rows (``sen`` is ``SEN``); references then match.
     fold = str.upper if table == "member_states" else str
-    return {fold(str(value)) for value in ids if value is not None}
+    return {fold(value) for value in ids if isinstance(value, str)}
 
 
 class KnownIds:

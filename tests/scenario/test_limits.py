@@ -7,12 +7,16 @@ what to change and stays short whatever the offending value.
 
 from __future__ import annotations
 
+import datetime
 import json
 import struct
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
@@ -326,3 +330,31 @@ def test_an_echoed_header_is_cut(tmp_path: Path) -> None:
     assert len(warnings) == 1
     assert len(warnings[0].message) < MESSAGE_CHARS + 60
     assert warnings[0].column is not None and len(warnings[0].column) < 70
+
+
+# ----- an analyst's DataFrames hold any Python or NumPy value ------------------------------
+STRANGE = [pd.NA, pd.NaT, np.int64(2**62), np.float64("inf"), np.float64(1e300),
+           datetime.datetime(2025, 1, 1), complex(1, 2), b"\xff\x00", {"a": {"b": 1}}, {1, 2},
+           object(), Decimal("NaN"), Decimal("1e999999"), -0.0, True, [None], float("-inf"),
+           10**5000, "1e999999999", "\u0663", np.int8(-1), np.bool_(True), np.array([1, 2])]
+
+
+@pytest.mark.parametrize("table", ["missions", "requirements", "unit_pledges"])
+def test_any_value_in_a_dataframe_cell_is_a_located_problem_or_loads(table: str) -> None:
+    base = read_scenario(Path(__file__).parents[2] / "datasets/families/small").to_document()
+    crashes, unlocated = [], []
+    for column in base[table][0]:
+        for value in STRANGE:
+            tables = {k: pd.DataFrame(v) for k, v in base.items() if isinstance(v, list)}
+            frame = tables[table].astype(object)
+            frame.at[0, column] = value
+            tables[table] = frame
+            try:
+                allocator.Scenario.from_tables(tables, policy=base.get("policy"))
+            except ScenarioError as err:
+                unlocated += [(column, shown(value), str(p)) for p in err.problems
+                              if p.row is None or len(p.message) > MESSAGE_CHARS + 60]
+            except Exception as err:  # what this test exists to catch
+                crashes.append((column, shown(value), f"{type(err).__name__}: {err}"))
+    assert crashes == []
+    assert unlocated == []

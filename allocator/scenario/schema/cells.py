@@ -89,6 +89,8 @@ def to_share(value: Any) -> Any:
                              f"{share / 100} for {share} per cent")
         return _six_decimals(float(share), value)
     if isinstance(value, int | float):
+        if isinstance(value, int) and not 0 <= value <= 100:
+            raise ValueError(f"expected a share from 0 to 1, got {shown(value)}")
         if not math.isfinite(value):
             raise ValueError(f"expected a share from 0 to 1, got {shown(value)}")
         if 1 < value <= 100:
@@ -227,7 +229,7 @@ def to_readiness(value: Any) -> Any:
     """A readiness level's name from ``L2``, ``level 2``, ``2`` or ``rdl``."""
     value = blank_to_none(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if not (math.isfinite(value) and float(value).is_integer() and 1 <= value <= 3):
+        if not (1 <= value <= 3 and float(value).is_integer()):  # False for NaN too
             raise ValueError(f"expected a readiness level L1, L2, L3 or RDL, got "
                              f"{shown(value)}")
         value = f"L{int(value)}"
@@ -255,7 +257,8 @@ def to_code(value: Any) -> Any:
     """An id or code: stripped text; a whole number (``requirement_id: 7``) as its digits."""
     value = blank_to_none(value)
     # JSON/YAML ids like `requirement_id: 7` arrive as ints; they are names, not quantities.
-    if isinstance(value, int) and not isinstance(value, bool):
+    # A number too long to be an id (over 60 digits) is left for pydantic to refuse as text.
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() <= 200:
         return str(value)
     return value.strip() if isinstance(value, str) else value
 
