@@ -1,8 +1,9 @@
 """Storage through SQLAlchemy: tokens, scenarios, jobs and results.
 
 A SQLite file by default (write-ahead log, so worker processes and the server can write at
-once) and PostgreSQL by URL. Tables are created on start-up; the schema is small and additive:
-new needs get new tables (``job_requests``), so an existing database keeps working.
+once) and PostgreSQL by URL. The schema is made and changed by the Alembic migrations in
+``api/migrations`` (``api.migrate.upgrade``, run on start and by ``allocator db upgrade``); the
+models here are what the latest migration gives.
 """
 
 from __future__ import annotations
@@ -109,6 +110,9 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The worker (``Worker.id``) whose claim the job runs under: no foreign key, since a
+    # worker's row may be removed while its finished jobs stay.
+    claimed_by: Mapped[str | None] = mapped_column(String(100), index=True, default=None)
     request: Mapped[JobRequest | None] = relationship(lazy="joined", uselist=False,
                                                       cascade="all, delete-orphan")
 
@@ -124,8 +128,7 @@ class Job(Base):
 class JobRequest(Base):
     """What a job other than a plain solve asks (a what-if or a sweep), and its parameters.
 
-    A table of its own rather than columns of ``jobs``: tables are created on start-up, not
-    altered, so a database from before these jobs keeps working as it is.
+    A table of its own rather than columns of ``jobs``, so that polling a job stays light.
     """
 
     __tablename__ = "job_requests"
@@ -144,6 +147,23 @@ class JobResult(Base):
     job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"),
                                         primary_key=True)
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Worker(Base):
+    """A process that claims and runs queued jobs (``allocator worker``, or ``allocator serve``
+    running its own), and when it last said it was alive.
+
+    A job whose claimant has not beaten for ``ALLOCATOR_WORKER_STALE_S`` is taken back into the
+    queue by any other worker; a worker's own leftovers are taken back when it starts again.
+    """
+
+    __tablename__ = "workers"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    host: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 def make_engine(url: str) -> Engine:
@@ -179,7 +199,15 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def create_all(self) -> None:
+        """Create the tables straight from the models, without migrations (tests only: a
+        service upgrades its database with ``api.migrate.upgrade``)."""
         Base.metadata.create_all(self.engine)
+
+    def upgrade(self) -> None:
+        """Bring this database's schema to the latest migration (see ``api.migrate``)."""
+        from .migrate import upgrade
+
+        upgrade(self.url)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

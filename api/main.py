@@ -31,7 +31,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        db.create_all()
+        # The schema to the latest migration (a first-release database is stamped first);
+        # several processes starting at once take turns under the migration lock.
+        db.upgrade()
         runner.start()
         try:
             yield

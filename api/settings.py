@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -11,6 +12,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 def _default_workers() -> int:
     # One solve per core; CP-SAT uses one search worker per solve on small machines.
     return max(1, os.cpu_count() or 1)
+
+
+def _default_worker_id() -> str:
+    # Stable across restarts on one machine, so a restarted service (or worker) takes back the
+    # jobs it left running at once, without waiting for its old heartbeat to go stale. Two
+    # workers on one machine need ALLOCATOR_WORKER_ID each (a second with the same id is
+    # refused on PostgreSQL).
+    return socket.gethostname()[:100] or "worker"
 
 
 class Settings(BaseSettings):
@@ -42,4 +51,17 @@ class Settings(BaseSettings):
         5, ge=1, description="queued and running jobs one token may have (HTTP 429 above)")
     max_job_attempts: int = Field(
         2, ge=1, description="runs of a job interrupted by restarts before it is marked failed")
+    run_jobs: bool = Field(
+        True, description="whether allocator serve runs queued jobs itself; false: the API only "
+                          "queues them and `allocator worker` processes run them")
+    worker_id: str = Field(
+        default_factory=_default_worker_id, min_length=1, max_length=100,
+        description="this worker's name in the database (the host name unless set): a restart "
+                    "with the same id takes back the jobs it left running")
+    heartbeat_s: float = Field(2.0, gt=0, description="how often a worker says it is alive")
+    worker_stale_s: float = Field(
+        30.0, gt=0, description="a worker silent this long is taken for dead: its running jobs "
+                                "are queued again (or failed once their attempts are spent)")
+    job_memory_limit_mb: int | None = Field(
+        None, ge=64, description="address space of each job process (RLIMIT_AS), none if unset")
     log_level: str = "INFO"

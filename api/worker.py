@@ -3,13 +3,15 @@ progress, store the result.
 
 Each job gets a fresh process, so a cancel is a kill and a crash loses one job, never the
 service. The process writes its own progress and result through its own database connection,
-and only while the job is still ``running``: a job cancelled meanwhile is never overwritten.
+and only while the job still runs under its claim (``running``, claimed by this worker, this
+attempt): a job cancelled, or taken back from a worker thought dead, is never overwritten.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import threading
 import time
 from multiprocessing.connection import Connection
@@ -42,25 +44,32 @@ def _exit_with_service(alive: Connection) -> None:
     os._exit(3)
 
 
-def run_job(database_url: str, job_id: str, alive: Connection) -> None:
-    """A job process's work: run job ``job_id`` and store its progress and result; the process exits
-    if the service goes."""
+def run_job(database_url: str, job_id: str, worker_id: str, attempt: int, alive: Connection,
+            memory_limit_mb: int | None = None) -> None:
+    """A job process's work: run attempt ``attempt`` of job ``job_id``, claimed by ``worker_id``,
+    and store its progress and result; the process exits if its worker goes. With
+    ``memory_limit_mb`` the process's address space is capped there (RLIMIT_AS)."""
     watch_service(alive)
+    if memory_limit_mb is not None:
+        limit = memory_limit_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     db = Database(database_url)
     try:
-        _run(db, job_id)
+        _run(db, job_id, worker_id, attempt, memory_limit_mb)
     finally:
         db.dispose()
 
 
-def _running(job_id: str) -> Any:
-    return update(Job).where(Job.id == job_id, Job.status == "running")
+def _run(db: Database, job_id: str, worker_id: str, attempt: int,
+         memory_limit_mb: int | None) -> None:
+    def _running(job_id: str) -> Any:
+        return update(Job).where(Job.id == job_id, Job.status == "running",
+                                 Job.claimed_by == worker_id, Job.attempts == attempt)
 
-
-def _run(db: Database, job_id: str) -> None:
     with db.session() as session:
         job = session.get(Job, job_id)
-        if job is None or job.status != "running":
+        if (job is None or job.status != "running" or job.claimed_by != worker_id
+                or job.attempts != attempt):
             return
         record = session.get(ScenarioRecord, job.scenario_id)
         if record is None:
@@ -104,6 +113,17 @@ def _run(db: Database, job_id: str) -> None:
                               time_limit=options["time_limit"], progress=count)
             # Sweeps hold many solves: their statuses are in the tables, per row.
             outcome = {"result_status": None, "objective": None}
+    except MemoryError:
+        # Raised on reaching RLIMIT_AS (or a machine without memory to spare); what was
+        # allocated for the solve is freed with the frames, so the failure can be stored.
+        limit = (f" (limit {memory_limit_mb} MB, ALLOCATOR_JOB_MEMORY_LIMIT_MB)"
+                 if memory_limit_mb is not None else "")
+        with db.session() as session:
+            session.execute(_running(job_id).values(
+                status="failed", finished_at=utcnow(),
+                error=f"the solve ran out of memory{limit}; try a shorter time limit or a "
+                      "higher limit, then submit again"))
+        return
     except Exception as err:  # any failure ends this job, with its reason, never the service
         with db.session() as session:
             session.execute(_running(job_id).values(

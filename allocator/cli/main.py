@@ -33,6 +33,8 @@ app.command("explain")(explain_command)
 app.command("whatif")(whatif_command)
 app.command("convert")(convert_command)
 app.command("serve")(service.serve)
+app.command("worker")(service.worker)
+app.add_typer(service.db_app, name="db")
 app.add_typer(service.token_app, name="token")
 app.add_typer(sweep_app, name="sweep")
 

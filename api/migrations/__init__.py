@@ -1,0 +1,1 @@
+"""The service's Alembic migrations (run through ``api.migrate``, no alembic.ini needed)."""
