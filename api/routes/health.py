@@ -10,8 +10,9 @@ from sqlalchemy import text
 
 from ..deps import RunnerDep, SessionDep
 from ..schemas import Health
+from . import UNEXPECTED
 
-router = APIRouter(tags=["operations"])
+router = APIRouter(tags=["operations"], responses=UNEXPECTED)
 
 
 @router.get("/healthz", response_model=Health)

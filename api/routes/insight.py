@@ -34,10 +34,11 @@ from ..schemas import (
     WhatIfRequest,
 )
 from ..settings import Settings
+from . import UNEXPECTED
 from .jobs import QUEUE_ERRORS, check_options, queue_job
 from .scenarios import get_record
 
-router = APIRouter(tags=["insight"])
+router = APIRouter(tags=["insight"], responses=UNEXPECTED)
 
 
 def _checked(record: ScenarioRecord, kind: str, parameters: dict[str, Any]) -> None:

@@ -23,15 +23,17 @@ from ..deps import Analyst, Planner, RunnerDep, SessionDep, SettingsDep
 from ..errors import ApiError, invalid_request
 from ..schemas import ErrorOut, JobPublic, JobsPublic, SolveOptions
 from ..settings import Settings
+from . import JOB_LINKS, RESULT_LINKS, UNEXPECTED
 from .scenarios import ERRORS, MAX_OFFSET, get_record
 
-router = APIRouter(tags=["jobs"])
+router = APIRouter(tags=["jobs"], responses=UNEXPECTED)
 ACTIVE = ("queued", "running")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JOB_ERRORS = {**ERRORS, 404: {"model": ErrorOut, "description": "no such job in your workspace"}}
 QUEUE_ERRORS: dict[int | str, dict[str, Any]] = {
-    **ERRORS, 429: {"model": ErrorOut, "description": "too many queued jobs for this token"}}
+    **ERRORS, 202: {"links": JOB_LINKS},
+    429: {"model": ErrorOut, "description": "too many queued jobs for this token"}}
 
 
 def check_options(options: SolveOptions, settings: Settings, max_time_limit_s: float) -> float:
@@ -111,7 +113,8 @@ def list_jobs(session: SessionDep, token: Analyst, scenario_id: str | None = Non
     return JobsPublic(data=[JobPublic.model_validate(j) for j in rows], count=count)
 
 
-@router.get("/v1/jobs/{job_id}", response_model=JobPublic, responses=JOB_ERRORS)
+@router.get("/v1/jobs/{job_id}", response_model=JobPublic,
+            responses={**JOB_ERRORS, 200: {"links": JOB_LINKS}})
 async def read_job(job_id: str, request: Request, token: Analyst) -> Any:
     """A job's status, progress and outcome; poll it until the job is done, failed or cancelled."""
     # The route planners poll: one thread-pool hop for its one query (a session dependency
@@ -167,7 +170,8 @@ def _export(document: dict[str, Any], scenario_doc: dict[str, Any], fmt: str) ->
                        200: {"description": "the result: JSON, an Excel workbook or a zip of "
                                             "CSV files",
                              "content": {"application/json": {}, XLSX: {},
-                                         "application/zip": {}}},
+                                         "application/zip": {}},
+                             "links": RESULT_LINKS},
                        409: {"model": ErrorOut, "description": "the job has no result (yet)"}})
 async def read_result(job_id: str, request: Request, token: Analyst,
                       format: Literal["json", "xlsx", "csv"] = "json") -> Response:

@@ -26,8 +26,10 @@ from ..schemas import (
     ScenariosPublic,
 )
 from ..uploads import read_off_the_loop, safe_name, scenario_from_json, scenario_from_upload
+from . import SCENARIO_LINKS, UNEXPECTED
 
-router = APIRouter(prefix="/v1/scenarios", tags=["scenarios"])
+router = APIRouter(prefix="/v1/scenarios", tags=["scenarios"],
+                   responses=UNEXPECTED)
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "no valid token"},
@@ -103,7 +105,8 @@ async def _read_request(request: Request, settings: Any) -> tuple[Scenario, str]
 
 
 @router.post("", status_code=201, response_model=ScenarioCreated, openapi_extra=_UPLOAD_BODY,
-             responses={**ERRORS, 413: {"model": ErrorOut, "description": "too large"},
+             responses={**ERRORS, 201: {"links": SCENARIO_LINKS},
+                        413: {"model": ErrorOut, "description": "too large"},
                         415: {"model": ErrorOut, "description": "not JSON or multipart"}})
 async def create_scenario(request: Request, token: Planner, settings: SettingsDep) -> Any:
     """Submit a scenario as JSON or as an uploaded file; it is validated by the library and

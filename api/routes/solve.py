@@ -10,10 +10,11 @@ from ..deps import Planner, RunnerDep, SettingsDep
 from ..errors import ApiError
 from ..schemas import ErrorOut, SyncSolveRequest
 from ..uploads import read_off_the_loop, scenario_from_document
+from . import UNEXPECTED
 from .jobs import check_options
 from .scenarios import ERRORS
 
-router = APIRouter(tags=["solve"])
+router = APIRouter(tags=["solve"], responses=UNEXPECTED)
 
 
 @router.post("/v1/solve", responses={

@@ -12,9 +12,10 @@ from ..db import Token, utcnow
 from ..deps import Admin, SessionDep
 from ..errors import ApiError
 from ..schemas import ErrorOut, TokenCreate, TokenCreated, TokenPublic, TokensPublic
+from . import UNEXPECTED
 from .scenarios import ERRORS
 
-router = APIRouter(prefix="/v1/tokens", tags=["tokens"])
+router = APIRouter(prefix="/v1/tokens", tags=["tokens"], responses=UNEXPECTED)
 TOKEN_ERRORS = {**ERRORS, 404: {"model": ErrorOut, "description": "no such token"}}
 
 
