@@ -248,3 +248,51 @@ def test_a_pathological_json_body_is_a_located_422(client: TestClient, planner: 
         assert answer.status_code == 422, (path, answer.text[:500])
         assert set(answer.json()) == {"error", "message", "problems"}
     assert client.get("/healthz").status_code == 200
+
+
+def test_after_a_500_a_real_server_answers_on_the_same_connection(settings: Settings) -> None:
+    """Under uvicorn, a request whose route raised is a JSON 500, and the kept-alive
+    connection carries the next request (an app that re-raised had uvicorn reset it)."""
+    import http.client
+    import threading
+    import time
+
+    import uvicorn
+
+    app = create_app(settings)
+    router = APIRouter()
+
+    @router.get("/test/sync")
+    def sync_route() -> None:
+        raise RuntimeError("a route failed")
+
+    app.include_router(router)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
+                                           lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(600):  # until it listens; the thread fails the test if it cannot
+            if server.started or not thread.is_alive():
+                break
+            time.sleep(0.05)
+        assert server.started
+        port = server.servers[0].sockets[0].getsockname()[1]
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        answers, sockets = [], set()
+        for path in ["/test/sync", "/healthz", "/test/sync", "/healthz"]:
+            connection.request("GET", path)
+            answer = connection.getresponse()
+            answers.append((answer.status, answer.getheader("content-type"),
+                            json.loads(answer.read()).get("error")))
+            assert answer.getheader("x-request-id") and answer.getheader("connection") is None
+            assert connection.sock is not None
+            sockets.add(connection.sock.getsockname())
+        # One client socket carried all four: http.client reconnects silently otherwise.
+        assert len(sockets) == 1
+        assert answers == [(500, "application/json", "internal_error"),
+                           (200, "application/json", None)] * 2
+        connection.close()
+    finally:
+        server.should_exit = True
+        thread.join(30)
