@@ -98,7 +98,8 @@ class LiveService:
         self.groups: list[int] = []  # every process group started, all ended by stop()
         self.port = 0
         self.url = ""
-        self.logs = 0
+        # Numbered on from any earlier service's logs in the folder, so none is overwritten.
+        self.logs = len(list(folder.glob("server-*.log")))
 
     # ----- life cycle -------------------------------------------------------------------------
     def start(self) -> LiveService:

@@ -1,5 +1,6 @@
 """The service under faults: ``kill -9`` while ten jobs are queued and running (on SQLite and on
-PostgreSQL), and a solve process killed by the operating system while the service runs on.
+PostgreSQL), a solve process killed by the operating system while the service runs on, and a
+solve past its memory limit (``ALLOCATOR_JOB_MEMORY_LIMIT_MB``).
 
 The kill test kills the server twice. The first kill lands while two jobs run (``workers=2``)
 and eight wait; the restarted service runs the two interrupted jobs again, first, as they are
@@ -280,3 +281,54 @@ def test_a_solve_process_killed_for_memory_fails_its_job_with_that_reason(
     report(capsys, f"solve process SIGKILLed (as by the OOM killer): job failed after "
                    f"{job['attempts']} attempt: {job['error']!r}; the next job: "
                    f"{after['status']}")
+
+
+def vm_size_mb(pid: int) -> int:
+    """A process's address space (what RLIMIT_AS bounds), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmSize:"):
+            return int(line.split()[1]) // 1024
+    raise AssertionError(f"no VmSize for process {pid}")
+
+
+def test_a_solve_past_its_memory_limit_fails_saying_so_and_the_service_runs_on(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A real out-of-memory solve: un_2025 under a limit of 90 MB above what a job process
+    starts with. The limit comes from the fork server's own size, measured on a first run of
+    the service (a fixed figure would depend on the machine's libraries and solver threads).
+    Measured so: a job process peaks about 70 MB above the fork server loading and solving
+    small, about 120 MB solving un_2025; 40 MB above is too little even to load a job."""
+    measured = LiveService(tmp_path)
+    try:
+        measured.start()
+        token = measured.planner_token()
+        with measured.client(token) as client:
+            small = submit(client, allocator.read_scenario(SMALL).to_document())
+            # Once it has forked a job, the fork server has everything a job needs loaded.
+            check_done(client, wait_for_job(client, solve(client, small, 60), 60), SMALL)
+            fork_server = measured.fork_server()
+            assert fork_server is not None
+            limit = vm_size_mb(fork_server) + 90
+    finally:
+        measured.stop()
+
+    limited = LiveService(tmp_path, ALLOCATOR_JOB_MEMORY_LIMIT_MB=str(limit))
+    try:
+        limited.start()  # the same database and token
+        with limited.client(token) as client:
+            scenario_id = submit(client, allocator.read_scenario(UN_2025).to_document())
+            job = wait_for_job(client, solve(client, scenario_id, 60), 120)
+            assert (job["status"], job["attempts"], job["result_status"]) == (
+                "failed", 1, None), job
+            # Whether Python's MemoryError or the solver's own failed allocation ends it, the
+            # reason names memory and the limit that was reached.
+            assert "memory" in job["error"], job
+            assert f"{limit} MB, ALLOCATOR_JOB_MEMORY_LIMIT_MB" in job["error"], job
+            assert client.get(f"/v1/jobs/{job['id']}/result").status_code == 409
+            assert limited.process is not None and limited.process.poll() is None
+            assert client.get("/healthz").status_code == 200
+            assert client.get(f"/v1/scenarios/{scenario_id}").status_code == 200
+    finally:
+        limited.stop()
+    report(capsys, f"solve past ALLOCATOR_JOB_MEMORY_LIMIT_MB={limit}: job {job['status']} "
+                   f"after {job['attempts']} attempt: {job['error']!r}; the service runs on")
