@@ -151,6 +151,7 @@ def run_library(args: argparse.Namespace, workdir: str) -> tuple[Tally, list[dic
             record.setdefault("size", 0)
         tally.add(record)
         records.append(record)
+        _stream(args, "library", record)
         _progress(len(records), args.cases, started, "library")
 
     handler = functools.partial(library_handler, args.seed, str(ROOT), f"{workdir}/lib",
@@ -172,12 +173,20 @@ def run_service(args: argparse.Namespace, workdir: str) -> tuple[Tally, list[dic
             record.setdefault("size", 0)
         tally.add(record)
         records.append(record)
+        _stream(args, "service", record)
         _progress(len(records), args.service, started, "service")
 
     handler = functools.partial(service_handler, args.seed, str(ROOT), f"{workdir}/svc")
     run_pool(range(args.first, args.first + args.service), handler, on_result,
              processes=args.processes, timeout=args.timeout)
     return tally, records
+
+
+def _stream(args: argparse.Namespace, part: str, record: dict[str, Any]) -> None:
+    """Append a record to ``<report>.jsonl`` as it comes, so a run cut short keeps its cases."""
+    if args.report:
+        with args.report.with_suffix(".jsonl").open("a", encoding="utf-8") as out:
+            out.write(json.dumps({"part": part, **record}, default=str) + "\n")
 
 
 def _mutation_of(seed: int, index: int, workdir: str) -> dict[str, Any]:
