@@ -38,7 +38,13 @@ from sqlalchemy.orm import Session
 from .db import Database, Job, Worker, utcnow
 from .metrics import Metrics
 from .settings import Settings
-from .worker import run_job, solve_document, watch_service
+from .worker import (
+    EXIT_OUT_OF_MEMORY,
+    out_of_memory_reason,
+    run_job,
+    solve_document,
+    watch_service,
+)
 
 log = logging.getLogger("allocator.api.jobs")
 
@@ -88,6 +94,8 @@ def ended_reason(exitcode: int | None, memory_limit_mb: int | None = None) -> st
             reason += (f", most likely on reaching its memory limit ({memory_limit_mb} MB, "
                        "ALLOCATOR_JOB_MEMORY_LIMIT_MB)")
         return f"{reason}; submit it again"
+    if exitcode == EXIT_OUT_OF_MEMORY:
+        return out_of_memory_reason(memory_limit_mb)
     return f"the solve process ended unexpectedly (exit code {exitcode}); submit it again"
 
 

@@ -25,6 +25,16 @@ from . import insight
 from .db import Database, Job, JobResult, ScenarioRecord, utcnow
 
 PROGRESS_EVERY_S = 0.5
+# A job process's exit code when it ran out of memory and could not even store that itself.
+EXIT_OUT_OF_MEMORY = 75
+
+
+def out_of_memory_reason(memory_limit_mb: int | None) -> str:
+    """A job's ``error`` when its process ran out of memory (at ``memory_limit_mb``, if set)."""
+    limit = (f" (limit {memory_limit_mb} MB, ALLOCATOR_JOB_MEMORY_LIMIT_MB)"
+             if memory_limit_mb is not None else "")
+    return (f"the solve ran out of memory{limit}; try a shorter time limit or a higher limit, "
+            "then submit again")
 
 
 def watch_service(alive: Connection) -> None:
@@ -50,21 +60,44 @@ def run_job(database_url: str, job_id: str, worker_id: str, attempt: int, alive:
     and store its progress and result; the process exits if its worker goes. With
     ``memory_limit_mb`` the process's address space is capped there (RLIMIT_AS)."""
     watch_service(alive)
-    if memory_limit_mb is not None:
-        limit = memory_limit_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     db = Database(database_url)
     try:
+        if memory_limit_mb is not None:
+            # The limit bounds the solve, not start-up: the driver is loaded and a connection
+            # opened (and kept in the pool) first, so the failure can still be stored.
+            with db.engine.connect():
+                pass
+            limit = memory_limit_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         _run(db, job_id, worker_id, attempt, memory_limit_mb)
+    except MemoryError:  # loading the job or solving it
+        try:
+            _out_of_memory(db, job_id, worker_id, attempt, memory_limit_mb)
+        except MemoryError:  # too little even to store it: the worker stores it for us
+            os._exit(EXIT_OUT_OF_MEMORY)
     finally:
         db.dispose()
+
+
+def _claimed(job_id: str, worker_id: str, attempt: int) -> Any:
+    """An UPDATE of the job only while it runs under this process's claim."""
+    return update(Job).where(Job.id == job_id, Job.status == "running",
+                             Job.claimed_by == worker_id, Job.attempts == attempt)
+
+
+def _out_of_memory(db: Database, job_id: str, worker_id: str, attempt: int,
+                   memory_limit_mb: int | None) -> None:
+    # Raised on reaching RLIMIT_AS (or on a machine without memory to spare); what was
+    # allocated is mostly freed with the frames unwound, so the failure can be stored.
+    with db.session() as session:
+        session.execute(_claimed(job_id, worker_id, attempt).values(
+            status="failed", finished_at=utcnow(), error=out_of_memory_reason(memory_limit_mb)))
 
 
 def _run(db: Database, job_id: str, worker_id: str, attempt: int,
          memory_limit_mb: int | None) -> None:
     def _running(job_id: str) -> Any:
-        return update(Job).where(Job.id == job_id, Job.status == "running",
-                                 Job.claimed_by == worker_id, Job.attempts == attempt)
+        return _claimed(job_id, worker_id, attempt)
 
     with db.session() as session:
         job = session.get(Job, job_id)
@@ -114,16 +147,7 @@ def _run(db: Database, job_id: str, worker_id: str, attempt: int,
             # Sweeps hold many solves: their statuses are in the tables, per row.
             outcome = {"result_status": None, "objective": None}
     except MemoryError:
-        # Raised on reaching RLIMIT_AS (or a machine without memory to spare); what was
-        # allocated for the solve is freed with the frames, so the failure can be stored.
-        limit = (f" (limit {memory_limit_mb} MB, ALLOCATOR_JOB_MEMORY_LIMIT_MB)"
-                 if memory_limit_mb is not None else "")
-        with db.session() as session:
-            session.execute(_running(job_id).values(
-                status="failed", finished_at=utcnow(),
-                error=f"the solve ran out of memory{limit}; try a shorter time limit or a "
-                      "higher limit, then submit again"))
-        return
+        raise  # to run_job, which stores it (or exits saying so) with this frame's memory freed
     except Exception as err:  # any failure ends this job, with its reason, never the service
         with db.session() as session:
             session.execute(_running(job_id).values(

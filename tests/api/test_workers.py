@@ -6,6 +6,8 @@ live one's never; and on SQLite the single process still runs its own jobs."""
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
@@ -14,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
@@ -218,6 +221,9 @@ def test_the_reasons_a_solve_process_ended() -> None:
         "limit (512 MB, ALLOCATOR_JOB_MEMORY_LIMIT_MB); submit it again")
     assert ended_reason(1) == ("the solve process ended unexpectedly (exit code 1); submit it "
                                "again")
+    assert ended_reason(75, memory_limit_mb=512) == (  # too short of memory to say so itself
+        "the solve ran out of memory (limit 512 MB, ALLOCATOR_JOB_MEMORY_LIMIT_MB); try a "
+        "shorter time limit or a higher limit, then submit again")
 
 
 # ----- SQLite: one process -------------------------------------------------------------------
@@ -264,3 +270,51 @@ def test_on_sqlite_a_queue_only_service_leaves_jobs_to_a_worker(tmp_path: Path) 
         assert started_jobs(worker) == [job_id]
     finally:
         group.stop()
+
+
+# ----- a memory limit per job ----------------------------------------------------------------
+def _fork_server_vm_mb() -> int:
+    """The address space of this process's fork server (what each job process starts with)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if (b"multiprocessing.forkserver" in cmdline
+                and int(fields["PPid"]) == os.getpid()):
+            return int(fields["VmSize"].split()[0]) // 1024
+    raise AssertionError("no fork server")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a fork server, /proc")
+def test_a_job_past_its_memory_limit_fails_saying_so(
+        client: TestClient, planner: dict[str, str]) -> None:
+    created = client.post("/v1/scenarios", json=allocator.read_scenario(UN_2025).to_document(),
+                          headers=planner)
+    assert created.status_code == 201, created.text
+
+    def solve(time_limit_s: float) -> dict[str, Any]:
+        job = client.post(f"/v1/scenarios/{created.json()['id']}/solve",
+                          json={"time_limit_s": time_limit_s}, headers=planner).json()
+        return wait_for(lambda: (j := client.get(f"/v1/jobs/{job['id']}", headers=planner)
+                                 .json())["status"] not in ("queued", "running") and j,
+                        120, "the job to end")
+
+    first = solve(5)  # unlimited; once a job has been forked, the fork server is fully loaded
+    assert first["status"] == "done", first
+    # The limit is set from the fork server's own size: a fixed figure would depend on the
+    # machine (libraries, solver threads).
+    limit = _fork_server_vm_mb() + 40
+    client.app.state.settings.job_memory_limit_mb = limit  # type: ignore[attr-defined]
+    job = solve(30)
+    assert (job["status"], job["attempts"], job["result_status"]) == ("failed", 1, None), job
+    assert job["error"] == (f"the solve ran out of memory (limit {limit} MB, "
+                            "ALLOCATOR_JOB_MEMORY_LIMIT_MB); try a shorter time limit or a "
+                            "higher limit, then submit again")
+    # The service runs on: the next job, without the limit, is done.
+    client.app.state.settings.job_memory_limit_mb = None  # type: ignore[attr-defined]
+    assert solve(5)["status"] == "done"
