@@ -166,9 +166,24 @@ def test_a_cancel_sent_to_an_api_stops_the_job_in_a_worker(
         done = wait_for_job(client, after["id"], 60)
         assert done["status"] == "done", done
         assert client.get(f"/v1/jobs/{long_job['id']}").json()["status"] == "cancelled"
+        # POST /v1/solve still solves in the API process itself, queue or no queue.
+        quick = client.post("/v1/solve", json={
+            "scenario": allocator.read_scenario(SMALL).to_document(), "time_limit_s": 10})
+        assert quick.status_code == 200, quick.text
+        assert (quick.json()["status"], quick.json()["verified"]) == ("optimal", True)
     assert started_jobs(worker) == [long_job["id"], after["id"]]
     assert rows(postgres_url, f"SELECT status, attempts FROM jobs WHERE id = '{long_job['id']}'"
                 ) == [("cancelled", 1)]
+
+
+def test_a_second_worker_under_a_live_workers_id_is_refused(cluster: Cluster) -> None:
+    first = cluster.worker("worker-z")
+    cluster.wait_ready()
+    twin = cluster.worker("worker-z")
+    assert twin.process.wait(60) == 2
+    assert ("the worker id 'worker-z' is in use by another running worker; give each worker "
+            "its own ALLOCATOR_WORKER_ID") in " ".join(twin.log().split())
+    assert first.process.poll() is None  # the first runs on
 
 
 # ----- taking jobs back ------------------------------------------------------------------------
