@@ -68,7 +68,7 @@ def tables(url: str) -> set[str]:
 def test_an_empty_sqlite_database_upgrades_to_the_models_schema(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     outcome = migrate.upgrade(url)
-    assert (outcome.before, outcome.after, outcome.stamped_first_release) == (None, HEAD, False)
+    assert (outcome.before, outcome.after, outcome.stamped) == (None, HEAD, False)
     assert migrate.current(url) == migrate.head() == HEAD
     assert tables(url) == FIRST_RELEASE_TABLES | {"workers", "alembic_version"}
     assert differences(url) == []
@@ -81,7 +81,7 @@ def test_an_empty_postgresql_database_upgrades_to_the_models_schema(postgres_ser
                                                                     ) -> None:
     url = fresh_postgres(postgres_server, "fresh")
     outcome = migrate.upgrade(url)
-    assert (outcome.before, outcome.after, outcome.stamped_first_release) == (None, HEAD, False)
+    assert (outcome.before, outcome.after, outcome.stamped) == (None, HEAD, False)
     assert tables(url) == FIRST_RELEASE_TABLES | {"workers", "alembic_version"}
     assert differences(url) == []
 
@@ -196,9 +196,23 @@ def test_a_first_release_database_lacking_a_later_table_gets_it(tmp_path: Path) 
         connection.execute(text("DROP TABLE job_requests"))
     engine.dispose()
     outcome = migrate.upgrade(url)
-    assert (outcome.before, outcome.after, outcome.stamped_first_release) == (None, HEAD, True)
+    assert (outcome.before, outcome.after, outcome.stamped) == (None, HEAD, True)
     assert differences(url) == []
     assert counts(url)["jobs"] == 2
+
+
+def test_a_database_made_from_todays_models_without_migrations_is_stamped_at_head(
+        tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'models.db'}"
+    db = Database(url)
+    db.create_all()
+    db.dispose()
+    outcome = migrate.upgrade(url)
+    assert (outcome.before, outcome.after, outcome.stamped_at) == (None, HEAD, HEAD)
+    assert outcome.describe(url) == (
+        f"{url}: a database made without migrations (no alembic_version) but matching the "
+        f"models was stamped at {HEAD}; now at the latest revision {HEAD}")
+    assert differences(url) == []
 
 
 def test_the_service_upgrades_a_first_release_postgresql_database_on_start(
