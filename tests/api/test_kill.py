@@ -35,11 +35,12 @@ SMALL = DATASETS / "families" / "small"
 WORKERS = 2
 ATTEMPTS = 2  # the service's default ALLOCATOR_MAX_JOB_ATTEMPTS
 # un_2025 proves optimality in about 11 s unloaded: with 60 s the two first jobs are always
-# mid-solve when killed. The eight others are the jobs that must end done: two medium (about
-# 5 s each) and six small (well under a second each), all to their known optimum well within
-# their limit even on a loaded machine (a short limit could end a run with no plan at all).
+# mid-solve when killed. The eight others are the jobs that must end done: one medium (about
+# 5 s, while the other worker runs the rest) and seven small (well under a second each), all to
+# their known optimum well within their limit even on a loaded machine (a short limit could
+# end a run with no plan at all).
 KILLED_TWICE = [(UN_2025, 60.0), (UN_2025, 60.0)]
-SURVIVORS = [(MEDIUM, 60.0), *[(SMALL, 60.0)] * 3, (MEDIUM, 60.0), *[(SMALL, 60.0)] * 3]
+SURVIVORS = [(MEDIUM, 60.0), *[(SMALL, 60.0)] * 7]
 GONE_WITHIN_S = 5  # solve processes read EOF on their pipe to the service at once
 RUN_ALL_WITHIN_S = 300  # generous: only a hung service takes this long
 
