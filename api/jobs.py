@@ -75,6 +75,32 @@ class WorkerIdInUse(RuntimeError):
     """Another live process runs jobs under this worker id."""
 
 
+FORK_SERVER_LOST = 255
+"""The exit code multiprocessing reports for a process whose fork server ended: the process
+itself may still run (adopted by init), so it is stopped, or two solves would run where
+``settings.workers`` allows one, with no cancel reaching the stray one."""
+
+STRAY_REASON = ("the service lost track of the solve process (its fork server ended), so the "
+                "process was stopped; submit the job again")
+"""A job's ``error`` when its process was stopped after its fork server ended."""
+
+
+def _stop_stray(process: Any) -> bool:
+    """Stop a job process that multiprocessing reports ended but that may still run: only when
+    its fork server has gone (exit code ``FORK_SERVER_LOST``). True if one was stopped."""
+    if process.exitcode != FORK_SERVER_LOST or process.pid is None:
+        return False
+    try:
+        # Only a process of this service's own process group: never a stranger that took
+        # the pid over after the job's process ended.
+        if os.getpgid(process.pid) != os.getpgid(0):
+            return False
+        os.kill(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        return False  # it had ended after all
+    return True
+
+
 def ended_reason(exitcode: int | None, memory_limit_mb: int | None = None) -> str:
     """Why a job process that ended without finishing its job ended, in words for the job's
     ``error``."""
@@ -331,6 +357,8 @@ class JobRunner:
         for job_id, entry in ended.items():
             entry.process.join()
             reason = ended_reason(entry.process.exitcode, self.settings.job_memory_limit_mb)
+            if _stop_stray(entry.process):
+                reason = STRAY_REASON
             with self.db.session() as session:
                 failed = session.execute(self._claimed(job_id, entry.attempt).values(
                     status="failed", finished_at=utcnow(), error=reason))

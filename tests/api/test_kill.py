@@ -333,3 +333,30 @@ def test_a_solve_past_its_memory_limit_fails_saying_so_and_the_service_runs_on(
         limited.stop()
     report(capsys, f"solve past ALLOCATOR_JOB_MEMORY_LIMIT_MB={limit}: job {job['status']} "
                    f"after {job['attempts']} attempt: {job['error']!r}; the service runs on")
+
+
+def test_a_solve_outliving_its_fork_server_is_stopped_and_its_job_failed(
+        one_worker: LiveService) -> None:
+    """multiprocessing reports a job process whose fork server died as ended (exit code 255)
+    while it still runs: the runner stops it, so no stray solve runs beside the next job."""
+    service = one_worker.start()
+    token = service.planner_token()
+    with service.client(token) as client:
+        scenario_id = submit(client, allocator.read_scenario(UN_2025).to_document())
+        job_id = solve(client, scenario_id, 60)
+        wait_for(lambda: client.get(f"/v1/jobs/{job_id}").json()["progress"], 60,
+                 "the job's first progress report")
+        solvers = service.solve_processes()
+        fork_server = service.fork_server()
+        assert len(solvers) == 1 and fork_server is not None, (solvers, fork_server)
+        os.kill(fork_server, signal.SIGKILL)
+
+        job = wait_for_job(client, job_id, 60)
+        assert job["status"] == "failed", job
+        assert job["error"] == ("the service lost track of the solve process (its fork server "
+                                "ended), so the process was stopped; submit the job again")
+        wait_for(lambda: not alive(solvers[0]), 10, f"the stray solve process {solvers[0]}")
+        small = submit(client, allocator.read_scenario(SMALL).to_document())
+        after = wait_for_job(client, solve(client, small, 60), 60)
+        assert after["status"] == "done", after
+        check_done(client, after, SMALL)
