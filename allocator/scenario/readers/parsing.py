@@ -93,7 +93,12 @@ class _TooManyDigits(ValueError):
     """A whole number longer than ``ReadLimits.max_digits`` (its digits are the message)."""
 
 
-class _LimitedLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it: the pure-Python one takes over a minute on a
+# 16 MB document (an upload within the service's limit), the C one a few seconds.
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LimitedLoader(_SafeLoader):  # type: ignore[misc,valid-type]
     """YAML's safe loader, refusing whole numbers longer than the limit before converting."""
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
