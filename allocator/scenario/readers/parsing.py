@@ -119,6 +119,8 @@ def parse_yaml(text: str, source: str) -> Any:
     try:
         document = yaml.load(text, Loader=_LimitedLoader)
     except yaml.YAMLError as err:
+        if "maximum nesting depth" in str(err):  # libyaml's own limit (1,000 levels)
+            fail(_depth_message(None), source)
         fail(yaml_message(err), source)
     except RecursionError:
         fail(_depth_message(None), source)
