@@ -12,8 +12,9 @@ from typing import Any
 SHOWN_CHARS = 60
 """Characters of an offending value echoed back in a message; a longer value is cut."""
 
-MESSAGE_CHARS = 600
-"""The longest message a Defect keeps: a longer one is cut (whatever built it)."""
+MESSAGE_CHARS = 440
+"""The longest message a Defect keeps (under 500 characters with the note of the cut): a
+longer one is cut, whatever built it."""
 
 _REPR = reprlib.Repr()
 _REPR.maxstring = _REPR.maxother = _REPR.maxlong = SHOWN_CHARS
