@@ -252,6 +252,15 @@ def one_worker(tmp_path: Path) -> Iterator[LiveService]:
         live.stop()
 
 
+def un_2025_in_its_solver(client: httpx.Client) -> str:
+    """Submit un_2025, solve it (60 s) and return its job id once it reports progress, i.e.
+    once its solve process is inside the solver."""
+    job_id = solve(client, submit(client, allocator.read_scenario(UN_2025).to_document()), 60)
+    wait_for(lambda: client.get(f"/v1/jobs/{job_id}").json()["progress"], 60,
+             "the job's first progress report")
+    return job_id
+
+
 def test_a_solve_process_killed_for_memory_fails_its_job_with_that_reason(
         one_worker: LiveService, capsys: pytest.CaptureFixture[str]) -> None:
     """The kernel's OOM killer ends a process with SIGKILL: sent here to the job's solve
@@ -259,10 +268,7 @@ def test_a_solve_process_killed_for_memory_fails_its_job_with_that_reason(
     service = one_worker.start()
     token = service.planner_token()
     with service.client(token) as client:
-        scenario_id = submit(client, allocator.read_scenario(UN_2025).to_document())
-        job_id = solve(client, scenario_id, 60)
-        wait_for(lambda: client.get(f"/v1/jobs/{job_id}").json()["progress"], 60,
-                 "the job's first progress report")
+        job_id = un_2025_in_its_solver(client)
         solvers = service.solve_processes()
         assert len(solvers) == 1, solvers
         os.kill(solvers[0], signal.SIGKILL)
@@ -342,10 +348,7 @@ def test_a_solve_outliving_its_fork_server_is_stopped_and_its_job_failed(
     service = one_worker.start()
     token = service.planner_token()
     with service.client(token) as client:
-        scenario_id = submit(client, allocator.read_scenario(UN_2025).to_document())
-        job_id = solve(client, scenario_id, 60)
-        wait_for(lambda: client.get(f"/v1/jobs/{job_id}").json()["progress"], 60,
-                 "the job's first progress report")
+        job_id = un_2025_in_its_solver(client)
         solvers = service.solve_processes()
         fork_server = service.fork_server()
         assert len(solvers) == 1 and fork_server is not None, (solvers, fork_server)
