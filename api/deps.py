@@ -37,12 +37,16 @@ async def get_runner(request: Request) -> JobRunner:
 
 
 def get_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
-    """A database session for the request, committed when the route returns without error."""
-    # Committed when the route returns without error; a route may commit earlier, e.g.
-    # before it tells the job runner about a new job.
+    """A database session for the request; a route that writes commits before it answers.
+
+    Nothing is committed here: FastAPI runs the code after ``yield`` once the response has been
+    sent, so a commit here would let a client hold a 201 for a token or a 204 for a deletion
+    that another request cannot see yet (a new token answered 401 on the next call). Whatever
+    a route leaves uncommitted is rolled back when the session closes, so a forgotten commit
+    loses its write in every test rather than only under load.
+    """
     with db.sessions() as session:
         yield session
-        session.commit()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -162,4 +162,5 @@ def delete_scenario(scenario_id: str, session: SessionDep, token: Planner,
     for job_id in active:
         runner.cancel(job_id)
     session.delete(record)  # its jobs and results go with it (ON DELETE CASCADE)
+    session.commit()
     return Response(status_code=204)

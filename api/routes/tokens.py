@@ -24,6 +24,7 @@ def create(body: TokenCreate, session: SessionDep, _: Admin) -> Any:
     """Create a token for a workspace and a role; its secret is in this answer only."""
     token, secret = create_token(session, name=body.name, role=Role(body.role),
                                  workspace=body.workspace)
+    session.commit()  # before the answer: the secret works from the next request on
     return TokenCreated(**TokenPublic.model_validate(token).model_dump(), token=secret)
 
 
