@@ -154,6 +154,9 @@ class JobRunner:
 
     # ----- life cycle ------------------------------------------------------------------------
     def start(self) -> None:
+        """Start claiming and running jobs; a runner stopped before starts again (an app's
+        lifespan may run more than once, e.g. one test client after another)."""
+        self.stopping.clear()
         # Every solve process gets the read end and exits when it reads EOF, i.e. when this
         # process is gone, however it died; the write end is never written nor shared.
         self._alive, self._alive_w = self.ctx.Pipe(duplex=False)
@@ -277,9 +280,12 @@ class JobRunner:
             self._id_lock = None
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None  # a start after this makes a new one on the first sync solve
         for end in (self._alive, self._alive_w):
             if end is not None:
                 end.close()
+        self._alive = self._alive_w = None
+        self.thread = None
 
     # ----- the loop -------------------------------------------------------------------------
     def _loop(self) -> None:

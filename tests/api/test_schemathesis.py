@@ -110,8 +110,7 @@ def cancel_active(headers: dict[str, str]) -> None:
 
 def test_a_solve_s_whole_life_along_the_links(headers: dict[str, dict[str, str]]) -> None:
     """One sequence, the links followed by hand: create -> solve -> poll until done ->
-    result in each format -> delete; every answer checked like the generated ones. First in
-    the file: after the generated requests, a new job has been seen to stay queued."""
+    result in each format -> delete; every answer checked like the generated ones."""
     admin = headers["admin"]
     cancel_active(admin)
 
