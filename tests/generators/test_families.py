@@ -9,7 +9,6 @@ several seconds per solve, so its plan is checked through the committed ``expect
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -89,9 +88,7 @@ def test_unknown_size_is_refused() -> None:
 
 @pytest.mark.parametrize("size", ["small", "medium", "large"])
 def test_counts_are_within_the_stated_ranges(size: str) -> None:
-    started = time.perf_counter()
     scenario = generate_family(size, 0)
-    elapsed = time.perf_counter() - started
     target = SIZES[size]
     assert len(scenario.missions) == target.missions
     assert len(scenario.unit_pledges) == target.unit_pledges
@@ -101,7 +98,6 @@ def test_counts_are_within_the_stated_ranges(size: str) -> None:
         <= 1.5 * target.equipment_pledges
     assert len(scenario.funding_pledges) == target.funding_pledges
     assert 90 <= len(scenario.member_states) <= 140
-    assert elapsed < 10, f"generating {size} took {elapsed:.1f} s"
 
 
 def test_sizes_grow_as_documented() -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
-import time
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -460,9 +459,7 @@ def test_delete_stops_the_scenarios_running_solve(client: TestClient, planner: H
     job_id = start_job(client, scenario_id, planner, time_limit_s=120)
     runner = client.app.state.runner  # type: ignore[attr-defined]
     process = wait_for(lambda: solve_process(runner, job_id), 20, "the solve process")
-    began = time.monotonic()
     assert client.delete(f"/v1/scenarios/{scenario_id}", headers=planner).status_code == 204
-    assert time.monotonic() - began < 1
     assert job_id not in runner.running and not process.is_alive()
     error(client.get(f"/v1/jobs/{job_id}", headers=planner), 404, "not_found")
 
