@@ -25,6 +25,7 @@ from typing import Any
 
 from allocator.bench.cases import BenchCase, Reference
 from allocator.bench.gap_scenario import gap_value
+from allocator.bench.memory import PeakMemory
 from allocator.errors import VerificationError
 from allocator.levels import result_key
 from allocator.result.result import AllocationResult
@@ -59,6 +60,9 @@ class BenchRow:
     baseline_s: float | None = None
     baseline_proven: bool | None = None
     ratio: float | None = None  # allocator total time / baseline time
+    values: tuple[float, ...] | None = None  # the objective levels, in the case's sense
+    sense: str = "min"  # "max" for the profit-maximising GAP sets
+    peak_mib: float | None = None  # resident memory of the run, solver child processes included
 
     @property
     def wrong(self) -> bool:
@@ -156,22 +160,24 @@ def run_case(case: BenchCase, backend: str, *, time_limit_s: float | None = None
              threads: int | None = None, baseline: Baseline | None = None) -> BenchRow:
     """Load, build, solve and verify one case; the total time counts all of it."""
     limit = time_limit_s or case.time_limit_s
-    started = time.perf_counter()
-    scenario = case.load()
-    read_s = time.perf_counter() - started
-    note = ""
-    try:
-        result = solve(scenario, backend=backend, time_limit=limit, threads=threads)
-    except VerificationError as err:
+    with PeakMemory() as peak:
+        started = time.perf_counter()
+        scenario = case.load()
+        read_s = time.perf_counter() - started
+        try:
+            result = solve(scenario, backend=backend, time_limit=limit, threads=threads)
+        except VerificationError as err:
+            result = err
         total = time.perf_counter() - started
+    if isinstance(result, VerificationError):
         return BenchRow(case.name, case.group, case.size, backend, "unverified", "-",
                         _reference_text(case.reference), None, None, None, read_s, 0.0, total,
-                        WRONG, f"plan failed the verifier: {err}")
-    total = time.perf_counter() - started
+                        WRONG, f"plan failed the verifier: {result}", peak_mib=peak.mib)
     if result.plan is not None and not result.is_feasible():
         return BenchRow(case.name, case.group, case.size, backend, result.status.value, "-",
                         _reference_text(case.reference), None, None, None, read_s,
-                        result.build_s, total, WRONG, "plan failed the verifier")
+                        result.build_s, total, WRONG, "plan failed the verifier",
+                        peak_mib=peak.mib)
     values = _vector(case, result)
     verdict, gap, note = judge(result.status.value, values, case.reference, case.tolerance_pct,
                                result.gap, case.target_gap_pct)
@@ -184,7 +190,7 @@ def run_case(case: BenchCase, backend: str, *, time_limit_s: float | None = None
         "-" if values is None else _fmt(values), _reference_text(case.reference), gap,
         since_start(result.first_plan_s), since_start(result.best_plan_s), read_s,
         result.build_s, total, verdict, note, result.model_size.get("variables"),
-        result.model_size.get("rows"))
+        result.model_size.get("rows"), values=values, sense=_sense(case), peak_mib=peak.mib)
     if case.model_size and case.model_size != result.model_size:
         row.note = (row.note + "; " if row.note else "") + (
             f"model size {result.model_size} differs from expected.json {case.model_size}")
@@ -194,6 +200,12 @@ def run_case(case: BenchCase, backend: str, *, time_limit_s: float | None = None
         row.baseline_proven = base.proven
         row.ratio = total / base.seconds if base.seconds > 0 else None
     return row
+
+
+def _sense(case: BenchCase) -> str:
+    if case.reference is not None:
+        return case.reference.sense
+    return case.gap.sense if case.gap is not None else "min"
 
 
 def _reference_text(reference: Reference | None) -> str:
@@ -247,8 +259,10 @@ def _cpu_name() -> str:
 
 
 # ----- writing ------------------------------------------------------------------------------
-def write_report(report: Report, out_dir: Path) -> tuple[Path, Path]:
-    """``bench-<suite>.csv`` and ``.json`` in ``out_dir``, each written whole or not at all."""
+def write_report(report: Report, out_dir: Path,
+                 comparisons: list[Any] | None = None) -> tuple[Path, Path]:
+    """``bench-<suite>.csv`` and ``.json`` in ``out_dir``, each written whole or not at all;
+    ``comparisons`` (``allocator.bench.compare``) go in the JSON."""
     from allocator.result.exports import write_text_atomic
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -262,6 +276,7 @@ def write_report(report: Report, out_dir: Path) -> tuple[Path, Path]:
     json_path = out_dir / f"bench-{report.suite}.json"
     write_text_atomic(csv_path, buffer.getvalue())
     doc = {"suite": report.suite, "machine": report.machine, "skipped": report.skipped,
-           "wrong": len(report.wrong), "rows": rows}
+           "wrong": len(report.wrong), "rows": rows,
+           "default_vs_best": [asdict(c) for c in comparisons or []]}
     write_text_atomic(json_path, json.dumps(doc, indent=2))
     return csv_path, json_path

@@ -10,8 +10,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from allocator.backends import backend_names, canonical_name, is_available
+from allocator.backends import DEFAULT_BACKEND, backend_names, canonical_name, is_available
 from allocator.bench.cases import SUITES, build_suite
+from allocator.bench.compare import BEHIND, Comparison, compare_default
 from allocator.bench.gap import default_gap_dir
 from allocator.bench.runner import WRONG, Report, run_cases, write_report
 from allocator.errors import BackendUnavailableError
@@ -25,7 +26,7 @@ def print_report(report: Report, console: Console, *, baseline: bool) -> None:
     """The bench table (and the baseline comparison) for a terminal."""
     table = Table(box=box.SIMPLE_HEAD, title=f"allocator bench --suite {report.suite}")
     for header in ("instance", "size", "backend", "status", "objective", "known", "gap %",
-                   "first s", "best s", "total s", "verdict"):
+                   "first s", "best s", "total s", "peak MiB", "verdict"):
         table.add_column(header, justify="right" if header.endswith((" s", "%")) else "left")
     if baseline:
         for header in ("baseline", "base s", "ratio"):
@@ -34,6 +35,7 @@ def print_report(report: Report, console: Console, *, baseline: bool) -> None:
         cells = [row.instance, row.size, row.backend, row.status, row.objective, row.reference,
                  "-" if row.gap_pct is None else f"{row.gap_pct:.3f}", _seconds(row.first_s),
                  _seconds(row.best_s), _seconds(row.total_s),
+                 "-" if row.peak_mib is None else f"{row.peak_mib:.0f}",
                  f"[red]{row.verdict}[/]" if row.verdict == WRONG else row.verdict]
         if baseline:
             cells += ["-" if row.baseline_objective is None else f"{row.baseline_objective:g}",
@@ -42,6 +44,27 @@ def print_report(report: Report, console: Console, *, baseline: bool) -> None:
         table.add_row(*cells)
     # Wider than a terminal when piped: a benchmark table is read whole, in logs and files.
     Console(file=console.file, width=max(console.width, 180)).print(table)
+
+
+def print_comparisons(comparisons: list[Comparison], console: Console) -> None:
+    """The default backend against the best other backend of the run, case by case."""
+    if not comparisons:
+        return
+    table = Table(box=box.SIMPLE_HEAD,
+                  title=f"default ({comparisons[0].default}) vs the best single backend")
+    for header in ("instance", "default status", "best other", "its status",
+                   "default - best, per level", "time ratio", "verdict", "note"):
+        table.add_column(header, justify="right" if header == "time ratio" else "left")
+    for c in comparisons:
+        differences = ("-" if c.level_differences is None else
+                       " / ".join(f"{d:+.10g}" for d in c.level_differences))
+        table.add_row(c.instance, c.default_status, c.peer, c.peer_status, differences,
+                      "-" if c.time_ratio is None else f"{c.time_ratio:.2f}",
+                      f"[red]{c.verdict}[/]" if c.verdict == BEHIND else c.verdict, c.note)
+    Console(file=console.file, width=max(console.width, 180)).print(table)
+    behind = sum(c.verdict == BEHIND for c in comparisons)
+    console.print(f"default behind the best single backend on {behind} of "
+                  f"{len(comparisons)} cases")
 
 
 def run_bench(*, suite: str, backends: str, time_limit: float | None, gap_dir: Path | None,
@@ -96,7 +119,9 @@ def run_bench(*, suite: str, backends: str, time_limit: float | None, gap_dir: P
         bar.update(task, completed=len(cases) * len(names))
     report.skipped = built.skipped
     print_report(report, console, baseline=compare_baseline)
-    csv_path, json_path = write_report(report, out)
+    comparisons = compare_default(report.rows, DEFAULT_BACKEND)
+    print_comparisons(comparisons, console)
+    csv_path, json_path = write_report(report, out, comparisons)
     wrong = report.wrong
     console.print(f"{len(report.rows)} runs, {len(wrong)} wrong; written to {csv_path} and "
                   f"{json_path}", soft_wrap=True)
