@@ -65,6 +65,13 @@ class Backend(ABC):
         become dollars); exact backends ignore it. Outcomes are in unscaled model units.
         """
 
+    def stop(self) -> None:
+        """Ask an ``optimize`` running in another thread to return soon (a race's loser).
+
+        It returns what it has, or raises if its solver was killed; the default does nothing,
+        and that optimize runs to its own time limit."""
+        return None
+
     @abstractmethod
     def add_rows(self, rows: list[Row]) -> None:
         """Add rows to the solver's model; they bind every later ``optimize``."""

@@ -74,6 +74,15 @@ class CpSatBackend(Backend):
         self.cp = cp_model.CpModel()
         self.vars = [self.cp.new_int_var(v.lb, v.ub, v.name) for v in model.vars]
         self.add_rows(self.initial_rows())
+        self._solver: cp_model.CpSolver | None = None
+        self._stopped = False
+
+    def stop(self) -> None:
+        # CpSolver.stop_search is safe from another thread; a solve not started yet sees
+        # the flag and does not start.
+        self._stopped = True
+        if self._solver is not None:
+            self._solver.stop_search()
 
     def add_rows(self, rows: list[Row]) -> None:
         for row in rows:
@@ -90,6 +99,7 @@ class CpSatBackend(Backend):
 
     def optimize(self, objective: dict[int, int], *, scale: float, time_limit_s: float,
                  hint: list[int] | None = None) -> LevelOutcome:
+        self._stopped = False
         self.cp.minimize(self._expr(objective))
         self.cp.clear_hints()
         if hint is not None:
@@ -107,7 +117,12 @@ class CpSatBackend(Backend):
             setattr(solver.parameters, name, value)
         incumbents = _Incumbents(self.on_incumbent)
         started = time.perf_counter()
+        self._solver = solver
+        if self._stopped:  # stopped while the model was being set up
+            self._solver = None
+            return LevelOutcome(SolveStatus.NO_SOLUTION, None, None, None, 0.0)
         code = solver.solve(self.cp, incumbents)
+        self._solver = None
         runtime = time.perf_counter() - started
         status = _STATUS.get(code, SolveStatus.INVALID)
         if not status.has_plan:

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import os
 import time
+import uuid
 
+import psutil
 import pulp
 
 from allocator.backends.base import (
@@ -29,6 +32,27 @@ _SOL_STATUS = {
 }
 
 
+class _Cbc(pulp.PULP_CBC_CMD):
+    """PuLP's CBC command, with the prefix of its temporary files known, so the CBC process
+    of this solve (its command line names them) can be found and stopped."""
+
+    def __init__(self, **options: object) -> None:
+        super().__init__(**options)
+        self.prefix = os.path.join(self.tmpDir, uuid.uuid4().hex)
+
+    def create_tmp_files(self, name: str, *args: str):  # type: ignore[override]
+        return (f"{self.prefix}-pulp.{n}" for n in args)
+
+    def kill(self) -> None:
+        """Kill this solve's CBC process, if it runs; PuLP then raises PulpSolverError."""
+        for child in psutil.Process().children(recursive=True):
+            try:
+                if any(self.prefix in part for part in child.cmdline()):
+                    child.kill()
+            except psutil.Error:  # ended meanwhile, or not ours to read
+                continue
+
+
 class CbcBackend(Backend):
     """CBC through PuLP 3.x (the CBC binary PuLP bundles)."""
 
@@ -43,7 +67,15 @@ class CbcBackend(Backend):
             self.vars.append(pulp.LpVariable(f"v{i}", lb, ub,
                                              pulp.LpInteger if integer else pulp.LpContinuous))
         self._locks = 0
+        self._cbc: _Cbc | None = None
+        self._stopped = False
         self.add_rows(self.initial_rows())
+
+    def stop(self) -> None:
+        self._stopped = True
+        cbc = self._cbc
+        if cbc is not None:
+            cbc.kill()
 
     def add_rows(self, rows: list[Row]) -> None:
         for row in rows:
@@ -62,6 +94,7 @@ class CbcBackend(Backend):
 
     def optimize(self, objective: dict[int, int], *, scale: float, time_limit_s: float,
                  hint: list[int] | None = None) -> LevelOutcome:
+        self._stopped = False
         # A zero term keeps the objective non-empty: PuLP otherwise adds a fixed dummy column
         # that stays in the model and makes CBC reject the next level's MPS file.
         terms = [(self.vars[v], c * scale) for v, c in objective.items()] or [(self.vars[0], 0)]
@@ -69,7 +102,7 @@ class CbcBackend(Backend):
         if hint is not None:
             for i, (var, value) in enumerate(zip(self.vars, hint, strict=True)):
                 var.setInitialValue(hint_value(self.model, i, value))
-        solver = pulp.PULP_CBC_CMD(
+        solver = _Cbc(
             msg=self.log, timeLimit=max(time_limit_s, 1.0), gapRel=0.0, gapAbs=0.5 * scale,
             # One thread is CBC's default; asking for it with "-threads 1" starts CBC's thread
             # pool, which was seen to deadlock until the time limit
@@ -81,7 +114,13 @@ class CbcBackend(Backend):
             options=["preprocess off"],
         )
         started = time.perf_counter()
-        self.lp.solve(solver)
+        self._cbc = solver
+        try:
+            if self._stopped:  # stopped while the model was being set up
+                return LevelOutcome(SolveStatus.NO_SOLUTION, None, None, None, 0.0)
+            self.lp.solve(solver)
+        finally:
+            self._cbc = None
         runtime = time.perf_counter() - started
         status = _SOL_STATUS.get(self.lp.sol_status, SolveStatus.INVALID)
         if self.lp.status == pulp.LpStatusInfeasible:

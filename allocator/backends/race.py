@@ -1,0 +1,120 @@
+"""``auto``: CP-SAT and CBC race on every level, each on its own thread, and the first proof wins.
+
+CBC runs single-threaded and CP-SAT with one search worker below 20,000 variables on a machine
+under 8 cores (``cpsat.default_workers``), so on two cores each engine has a core of its own and
+the race costs neither of them time. They hold the same model, rows and locks; each level is
+optimised by both at once, and when one proves its level (optimal or infeasible) the other is
+stopped. When neither proves it within the time, the better plan is taken, with the higher of
+the two proven bounds (each is a valid lower bound of the same level), and a plan whose
+integer value meets that bound is optimal.
+
+Which engine wins differs by model: on ``datasets/un_2025`` CBC proves each level first, on the
+GAP instances CP-SAT does (see the README's benchmark table), so the race keeps the better of
+both without knowing in advance.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+
+from allocator.backends.base import Backend, LevelOutcome
+from allocator.backends.cpsat import CpSatBackend
+from allocator.backends.pulp_cbc import CbcBackend
+from allocator.model.linear import LinearModel, Row
+from allocator.status import SolveStatus
+
+STOP_EVERY_S = 0.05
+"""How often a loser is told again to stop until it returns: a stop that arrives while it is
+still setting up its solve (before CBC's process exists) would otherwise be lost."""
+
+_PROOFS = (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE)
+
+
+class RaceBackend(Backend):
+    """CP-SAT against CBC, level by level; the result of whichever proves first."""
+
+    name = "auto"
+    warm_start = True  # the previous level's plan goes to the engines that use hints
+    exact_locks = True  # passed on: each engine applies its own choice
+
+    def __init__(self, model: LinearModel, *, threads: int | None = None, log: bool = False):
+        super().__init__(model, threads=threads, log=log)
+        self.engines: list[Backend] = [CpSatBackend(model, threads=threads, log=log),
+                                       CbcBackend(model, threads=threads, log=log)]
+        self._levels = 0
+        self.won: list[str] = []
+        """The engine whose outcome each level took, in order (for reports and tests)."""
+
+    def add_rows(self, rows: list[Row]) -> None:
+        for engine in self.engines:
+            engine.add_rows(rows)
+
+    def lock(self, objective: dict[int, int], upper: int, *, scale: float,
+             exact: bool = False) -> None:
+        for engine in self.engines:
+            engine.lock(objective, upper, scale=scale, exact=exact)
+
+    def stop(self) -> None:
+        for engine in self.engines:
+            engine.stop()
+
+    def optimize(self, objective: dict[int, int], *, scale: float, time_limit_s: float,
+                 hint: list[int] | None = None) -> LevelOutcome:
+        first_level = self._levels == 0
+        self._levels += 1
+        self.engines[0].on_incumbent = self.on_incumbent
+        outcomes: list[LevelOutcome | BaseException | None] = [None] * len(self.engines)
+        proved = threading.Event()
+
+        def run(i: int, engine: Backend) -> None:
+            # Engines without hints get none, except the caller's warm start at level one.
+            given = hint if engine.warm_start or first_level else None
+            try:
+                outcome: LevelOutcome | BaseException = engine.optimize(
+                    objective, scale=scale, time_limit_s=time_limit_s, hint=given)
+            except Exception as err:  # a stopped CBC raises; any failure leaves the other
+                outcome = err
+            outcomes[i] = outcome
+            if isinstance(outcome, LevelOutcome) and outcome.status in _PROOFS:
+                proved.set()
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=run, args=(i, engine), daemon=True,
+                                    name=f"race-{engine.name}")
+                   for i, engine in enumerate(self.engines)]
+        for thread in threads:
+            thread.start()
+        while any(thread.is_alive() for thread in threads):
+            if proved.wait(STOP_EVERY_S):
+                for engine, thread in zip(self.engines, threads, strict=True):
+                    if thread.is_alive():
+                        engine.stop()
+        outcome, winner = self._pick(outcomes)
+        outcome.runtime_s = time.perf_counter() - started
+        self.won.append(winner)
+        return outcome
+
+    def _pick(self, outcomes: list[LevelOutcome | BaseException | None]
+              ) -> tuple[LevelOutcome, str]:
+        found = [(o, e.name) for o, e in zip(outcomes, self.engines, strict=True)
+                 if isinstance(o, LevelOutcome)]
+        if not found:
+            error = next(o for o in outcomes if isinstance(o, BaseException))
+            raise error
+        for outcome, name in found:
+            if outcome.status in _PROOFS:
+                return outcome, name
+        with_plan = [(o, n) for o, n in found if o.values is not None]
+        if not with_plan:
+            return found[0]
+        best, name = min(with_plan, key=lambda pair: pair[0].objective)
+        bounds = [o.bound for o, _ in found if o.bound is not None]
+        bound = max(bounds) if bounds else None
+        status = SolveStatus.FEASIBLE
+        # Levels are integers on integer plans: a value at the bound rounded up is proven.
+        if bound is not None and best.objective <= math.ceil(bound - 1e-6):
+            status, bound = SolveStatus.OPTIMAL, best.objective
+        return LevelOutcome(status, best.values, best.objective, bound, best.runtime_s,
+                            best.first_found_at, best.best_found_at), name
