@@ -7,7 +7,7 @@ import math
 import reprlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 SHOWN_CHARS = 60
 """Characters of an offending value echoed back in a message; a longer value is cut."""
@@ -15,6 +15,15 @@ SHOWN_CHARS = 60
 MESSAGE_CHARS = 440
 """The longest message a Defect keeps (under 500 characters with the note of the cut): a
 longer one is cut, whatever built it."""
+
+MAX_PROBLEMS = 1_000
+"""Problems a ``ScenarioError`` lists; the others are counted in one last line. A damaged
+file can repeat one mistake a million times, and a list (or a 422 answer) that long helps no
+one: the first thousand show the cause."""
+
+MAX_SUGGESTIONS = 200
+"""Close names ("did you mean 'BGD'?") one validation looks for; each compares a name with
+every known one, so after these the problems are listed without suggestions."""
 
 _REPR = reprlib.Repr()
 _REPR.maxstring = _REPR.maxother = _REPR.maxlong = SHOWN_CHARS
@@ -117,13 +126,37 @@ class AllocatorError(Exception):
 class ScenarioError(AllocatorError, ValueError):
     """The scenario cannot be loaded; ``problems`` lists every defect found, not just the first."""
 
-    def __init__(self, problems: list[Defect]):
-        self.problems = list(problems)
+    def __init__(self, problems: list[Defect], *, unlisted: int = 0):
+        # An earlier error's last line (its problems raised again) is counted, not listed.
+        listed = [p for p in problems if not isinstance(p, _Unlisted)]
+        unlisted += sum(p.count for p in problems if isinstance(p, _Unlisted))
+        unlisted += max(0, len(listed) - MAX_PROBLEMS)
+        self.problems = listed[:MAX_PROBLEMS]
+        self.unlisted = unlisted
+        """Problems found beyond ``MAX_PROBLEMS``: counted, not listed."""
+        if unlisted:
+            self.problems.append(_Unlisted.of(unlisted))
         shown = "\n".join(f"  - {p}" for p in self.problems[:50])
         more = len(self.problems) - 50
         tail = f"\n  ... and {more} more" if more > 0 else ""
-        noun = "problem" if len(self.problems) == 1 else "problems"
-        super().__init__(f"scenario has {len(self.problems)} {noun}:\n{shown}{tail}")
+        found = len(listed[:MAX_PROBLEMS]) + unlisted
+        noun = "problem" if found == 1 else "problems"
+        super().__init__(f"scenario has {found:,} {noun}:\n{shown}{tail}")
+
+
+@dataclass(frozen=True)
+class _Unlisted(Defect):
+    """The last line of a ScenarioError with more than ``MAX_PROBLEMS`` problems."""
+
+    @classmethod
+    def of(cls, count: int) -> _Unlisted:
+        note = cls(table="scenario", message=f"... and {count:,} more problems, not listed "
+                   f"(the first {MAX_PROBLEMS:,} are): fix those, often one cause repeated, "
+                   "and load the scenario again")
+        object.__setattr__(note, "count", count)  # not a field: the JSON form stays a Defect's
+        return note
+
+    count: ClassVar[int] = 0
 
 
 class BackendUnavailableError(AllocatorError):

@@ -8,6 +8,7 @@ the ``Scenario`` from them is the scenario's own job (``Scenario.from_tables``).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from pydantic import ValidationError
@@ -24,6 +25,7 @@ from allocator.scenario.schema import (
     Row,
     required_columns,
 )
+from allocator.scenario.schema.bounds import MAX_CELL_CHARS
 from allocator.scenario.schema.columns import (
     header_name,
     ignored_message,
@@ -68,16 +70,17 @@ def check_tables(
     policy: dict[str, Any] | Policy | None,
     sources: dict[str, str],
     row_numbers: dict[str, list[int]],
+    reported: Collection[tuple[str, str]] = (),
 ) -> tuple[Policy, dict[str, list[Row]], list[Defect]]:
     """The parsed policy, the rows of every table and the warnings, or ScenarioError listing
-    every problem."""
-    out = Collector(sources, row_numbers)
+    every problem (``reported``: see ``Scenario.from_tables``)."""
+    out = Collector(sources, row_numbers, reported=reported)
     _check_presence(tables, out)
     parsed_policy = _parse_policy(policy, out)
     rows = normalise_capabilities(_parse_rows(tables, out))
     check_references(rows, parsed_policy, out, tables)
-    if out.problems:
-        raise ScenarioError(out.problems)
+    if out.failed:
+        raise ScenarioError(out.problems, unlisted=out.unlisted)
     screen(rows, out)
     return parsed_policy, rows, out.warnings
 
@@ -101,7 +104,7 @@ def _parse_policy(policy: dict[str, Any] | Policy | None, out: Collector) -> Pol
         try:
             return Policy.model_validate(policy)
         except ValidationError as err:
-            out.problems.extend(pydantic_problems(err, "policy", None, out.sources.get("policy")))
+            out.extend(pydantic_problems(err, "policy", None, out.sources.get("policy")))
     return Policy()
 
 
@@ -129,11 +132,36 @@ def _parse_rows(tables: dict[str, Any], out: Collector) -> dict[str, list[Any]]:
     for table, model in TABLE_ROWS.items():
         parsed = []
         for index, record in enumerate(_contract_columns(table, records(tables.get(table)), out)):
+            if _oversized_cells(table, index, record, out):
+                parsed.append(None)
+                continue
             try:
                 parsed.append(model.model_validate(record))
             except ValidationError as err:
-                out.problems.extend(pydantic_problems(
+                out.extend(pydantic_problems(
                     err, table, out.row_of(table, index), out.sources.get(table)))
                 parsed.append(None)  # keep indexes aligned with row numbers
         rows[table] = parsed
     return rows
+
+
+def _oversized_cells(table: str, index: int, record: dict[str, Any], out: Collector) -> bool:
+    """Report each cell of the row longer than ``MAX_CELL_CHARS``; True when there is one.
+
+    Checked before the row model, so no coercer, list split or reference check ever walks a
+    megabyte cell (a 3-million-character list cell took minutes to report item by item).
+    """
+    oversized = False
+    for column, value in record.items():
+        if isinstance(value, str):
+            size = len(value)
+        elif isinstance(value, list | tuple | dict):
+            size = len(str(value))  # a JSON/YAML list or mapping, as its text would be
+        else:
+            continue
+        if size > MAX_CELL_CHARS:
+            oversized = True
+            out.add(table, f"a cell of {size:,} characters; a cell holds at most "
+                           f"{MAX_CELL_CHARS:,} (Excel's own limit): check for a slipped or "
+                           "repeated paste", index, column)
+    return oversized

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from typing import Any
 
 import pandas as pd
 
-from allocator.errors import Defect
+from allocator.errors import MAX_PROBLEMS, MAX_SUGGESTIONS, Defect, did_you_mean
 from allocator.scenario.schema import Row
 
 
@@ -20,13 +21,24 @@ def records(table: Any) -> list[dict[str, Any]]:
 
 
 class Collector:
-    """The problems found so far, each located by its table's source and user-visible row."""
+    """The problems found so far, each located by its table's source and user-visible row.
 
-    def __init__(self, sources: dict[str, str], row_numbers: dict[str, list[int]]):
+    At most ``MAX_PROBLEMS`` problems are kept; the others are counted
+    in ``unlisted``, so a file that repeats one mistake a million times costs a count, not a
+    million messages. ``reported`` (table, column) pairs are already reported from a header:
+    their cells are not reported again row by row.
+    """
+
+    def __init__(self, sources: dict[str, str], row_numbers: dict[str, list[int]], *,
+                 reported: Collection[tuple[str, str]] = ()):
         self.sources = sources
         self.row_numbers = row_numbers
+        self.reported = set(reported)
         self.problems: list[Defect] = []
         self.warnings: list[Defect] = []
+        self.unlisted = 0
+        self.already_reported = 0
+        self._suggestions_left = MAX_SUGGESTIONS
 
     def row_of(self, table: str, index: int) -> int:
         """The number the user sees for row ``index`` of ``table`` (1-based if none given)."""
@@ -36,7 +48,40 @@ class Collector:
     def add(self, table: str, message: str, index: int | None = None,
             column: str | None = None) -> None:
         """Record a problem of ``table``, at row ``index`` and ``column`` when given."""
+        if index is not None and (table, column) in self.reported:
+            self.already_reported += 1
+            return
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.unlisted += 1
+            return
         self.problems.append(self._defect(table, message, index, column))
+
+    @property
+    def failed(self) -> bool:
+        """Whether any problem was found: listed, counted, or already reported by a reader."""
+        return bool(self.problems or self.unlisted or self.already_reported)
+
+    def extend(self, problems: Iterable[Defect]) -> None:
+        """Record problems already located (a row model's validation error)."""
+        for p in problems:
+            if p.row is not None and (p.table, p.column) in self.reported:
+                self.already_reported += 1
+                continue
+            if len(self.problems) >= MAX_PROBLEMS:
+                self.unlisted += 1
+            else:
+                self.problems.append(p)
+
+    def did_you_mean(self, value: str, known: Iterable[str], cutoff: float = 0.7) -> str:
+        """``errors.did_you_mean``, for the first ``MAX_SUGGESTIONS`` calls; then ``""``.
+
+        Each call compares ``value`` with every known name: thousands of unknown names in a
+        damaged file would take minutes to suggest for, and the first ones show the cause.
+        """
+        if self._suggestions_left <= 0 or len(self.problems) >= MAX_PROBLEMS:
+            return ""
+        self._suggestions_left -= 1
+        return did_you_mean(value, known, cutoff)
 
     def warn(self, table: str, message: str, index: int | None = None,
              column: str | None = None) -> None:

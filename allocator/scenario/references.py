@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from allocator.errors import did_you_mean, shown
+from allocator.errors import shown
 from allocator.scenario.catalogue import STANDARD_CAPABILITIES
 from allocator.scenario.collector import Collector, records
 from allocator.scenario.schema import ID_COLUMN, Policy
@@ -84,21 +84,22 @@ class KnownIds:
     def state(self, table: str, index: int, column: str, code: str) -> None:
         """Report ``code`` unless it is a declared member state."""
         if self.states is not None and code not in self.states:
-            self.out.add(table, f"unknown state {shown(code)}{did_you_mean(code, self.states)}; "
-                                "add it to member_states or fix the code", index, column)
+            hint = self.out.did_you_mean(code, self.states)
+            self.out.add(table, f"unknown state {shown(code)}{hint}; add it to member_states or "
+                                "fix the code", index, column)
 
     def mission(self, table: str, index: int, column: str, mission_id: str) -> None:
         """Report ``mission_id`` unless it is a declared mission."""
         if self.missions is not None and mission_id not in self.missions:
             listed = ", ".join(sorted(self.missions)) or "(no missions)"
-            hint = did_you_mean(mission_id, self.missions) or f"; expected one of {listed}"
+            hint = self.out.did_you_mean(mission_id, self.missions) or f"; expected one of {listed}"
             self.out.add(table, f"unknown mission {shown(mission_id)}{hint}", index, column)
 
     def pledge(self, table: str, index: int, column: str, pledge_id: str) -> None:
         """Report ``pledge_id`` unless it is a declared unit pledge."""
         if self.pledges is not None and pledge_id not in self.pledges:
             self.out.add(table, f"unknown pledge {shown(pledge_id)}"
-                                f"{did_you_mean(pledge_id, self.pledges)}; it must be a "
+                                f"{self.out.did_you_mean(pledge_id, self.pledges)}; it must be a "
                                 "pledge_id of unit_pledges", index, column)
 
 
@@ -182,10 +183,10 @@ def check_capabilities(rows: dict[str, list[Any]], out: Collector) -> None:
         if r.capability not in known:
             out.add("requirements", f"unknown capability {shown(r.capability)}: not in {where} "
                     "and not offered by any pledge"
-                    f"{did_you_mean(r.capability, known, cutoff=0.6)}; fix the spelling or add "
+                    f"{out.did_you_mean(r.capability, known, cutoff=0.6)}; fix the spelling or add "
                     "it to capabilities", i, "capability")
     for i, c in present(rows["capabilities"]):
         for sub in c.substitutes:
             if sub not in known:
                 out.add("capabilities", f"substitute {shown(sub)} is not a known capability"
-                        f"{did_you_mean(sub, known, cutoff=0.6)}", i, "substitutes")
+                        f"{out.did_you_mean(sub, known, cutoff=0.6)}", i, "substitutes")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import cached_property
 from typing import Any
 
@@ -66,14 +67,18 @@ class Scenario(BaseModel):
         policy: dict[str, Any] | Policy | None = None,
         sources: dict[str, str] | None = None,
         row_numbers: dict[str, list[int]] | None = None,
+        reported: Collection[tuple[str, str]] = (),
     ) -> Scenario:
         """Validate tables (lists of dicts or DataFrames) into a scenario, or raise ScenarioError.
 
         ``sources`` names where each table came from and ``row_numbers`` gives the user-visible
-        number of each row, so that every problem points at the cell to fix.
+        number of each row, so that every problem points at the cell to fix. ``reported`` holds
+        the (table, column) pairs a reader has already reported missing from a header: their
+        cells are not reported again row by row.
         """
         checked_policy, rows, warnings = check_tables(
-            tables, policy=policy, sources=sources or {}, row_numbers=row_numbers or {})
+            tables, policy=policy, sources=sources or {}, row_numbers=row_numbers or {},
+            reported=reported)
         scenario = cls(name=name, description=description, policy=checked_policy,
                        **{table: list(items) for table, items in rows.items()})
         scenario._warnings = warnings

@@ -9,7 +9,7 @@ after it (``allocator.insight.explain``); these are the facts of the tables alon
 
 from __future__ import annotations
 
-from allocator.errors import did_you_mean, shown
+from allocator.errors import shown
 from allocator.scenario.catalogue import STANDARD_CAPABILITIES
 from allocator.scenario.collector import Collector
 from allocator.scenario.references import present as _present
@@ -28,12 +28,12 @@ def screen(rows: dict[str, list], out: Collector) -> None:
         if u.capability not in catalogued and u.capability not in accepted:
             out.warn("unit_pledges", f"capability {shown(u.capability)} is in no catalogue and no "
                      f"requirement asks for it, so this pledge can never deploy"
-                     f"{did_you_mean(u.capability, known, cutoff=0.6)}", i, "capability")
+                     f"{out.did_you_mean(u.capability, known, cutoff=0.6)}", i, "capability")
     for i, q in _present(rows["equipment_pledges"]):
         if q.item not in catalogued and q.item not in accepted and q.item not in gaps:
             out.warn("equipment_pledges", f"item {shown(q.item)} is in no catalogue, no "
                      "requirement asks for it and no unit pledge lacks it, so it can never be sent"
-                     f"{did_you_mean(q.item, known, cutoff=0.6)}", i, "item")
+                     f"{out.did_you_mean(q.item, known, cutoff=0.6)}", i, "item")
     with_lines = {r.mission_id for r in rows["requirements"]}
     for i, m in _present(rows["missions"]):
         if m.mission_id not in with_lines:

@@ -25,7 +25,7 @@ from allocator.errors import MESSAGE_CHARS, Defect, ScenarioError, shown
 from allocator.scenario.readers import ReadLimits, read_scenario
 
 from .test_readers import grid, records, set_cell, write_csv_folder, write_workbook
-from .test_validation import located, only_problem, problems_of
+from .test_validation import folder_with, located, only_problem, problems_of
 
 
 def document(tmp_path: Path, suffix: str = ".json", text: str | None = None,
@@ -68,7 +68,7 @@ def test_units_of_two_to_the_62_are_refused_at_the_cell(tmp_path: Path) -> None:
     ("missions", "women_target", "Infinity", "expected a share from 0 to 1"),
     ("missions", "budget_usd", "1e300", "above US$1,000,000,000,000"),
     ("unit_pledges", "deploy_days", "100000", "days is above 3,650"),
-    ("unit_pledges", "women_per_unit", "900", "exceeds personnel_per_unit (850)"),
+    ("unit_pledges", "women_per_unit", "900", "exceeds 'personnel_per_unit' (850)"),
     ("unit_pledges", "equipment_gap", '{"APC": 1e30}', "items of 'APC' is above"),
     ("unit_pledges", "equipment_gap", '{"APC": [1]}', "must be a whole number"),
     ("unit_pledges", "equipment_gap", '{"APC": 10000000}', "items of 'APC' is above"),
@@ -307,6 +307,97 @@ def test_a_100000_character_cell_is_echoed_cut(tmp_path: Path) -> None:
         tmp_path / "demo", set_cell(grid(), "requirements", 2, "mission_id", "X" * 100_000)))
     assert problems and all(len(p.message) < 300 for p in problems)
     assert any("100,000 characters" in p.message for p in problems)
+
+
+@pytest.mark.parametrize("form", ["folder", "zip", "json", "yaml"])
+def test_a_cell_of_a_million_characters_is_one_problem_at_its_cell(
+        tmp_path: Path, form: str) -> None:
+    # Found by the fuzzer: a 1,000,000-character list cell ("1;1;...") was split into 500,000
+    # unknown states, each compared with every known one: minutes, then 500,000 problems.
+    huge = "1;" * 500_000
+    tables = set_cell(grid(), "missions", 3, "excluded_states", huge)
+    if form in ("folder", "zip"):
+        path = write_csv_folder(tmp_path / "demo", tables)
+        if form == "zip":
+            with zipfile.ZipFile(tmp_path / "demo.zip", "w") as archive:
+                for file in sorted(path.iterdir()):
+                    archive.write(file, file.name)
+            path = tmp_path / "demo.zip"
+        source = "missions.csv"
+    else:
+        suffix = f".{form}"
+        doc = records(tables)
+        path = tmp_path / f"demo{suffix}"
+        path.write_text(json.dumps(doc) if form == "json" else yaml.safe_dump(doc),
+                        encoding="utf-8")
+        source = path.name
+    problem = only_problem(path)
+    assert (problem.table, problem.column) == ("missions", "excluded_states")
+    assert problem.row == (3 if form in ("folder", "zip") else 2)
+    assert (problem.source or "").endswith(source)
+    assert f"a cell of {len(huge):,} characters" in problem.message
+    assert "32,767" in problem.message
+
+
+def test_a_huge_list_in_a_document_cell_is_one_problem(tmp_path: Path) -> None:
+    path = with_cell(document(tmp_path), "unit_pledges", 2, "languages",
+                     json.dumps([f"l{i}" for i in range(20_000)]))
+    problem = only_problem(path)
+    assert located(problem) == ("demo.json", "unit_pledges", 2, "languages")
+    assert "characters; a cell holds at most 32,767" in problem.message
+
+
+def test_repeated_items_of_a_list_cell_count_once(tmp_path: Path) -> None:
+    scenario = read_scenario(folder_with(tmp_path, "missions", 3, "excluded_states",
+                                         "NOR;nor; NOR;BGD;NOR"))
+    assert scenario.mission_by_id["M2"].excluded_states == ["NOR", "BGD"]
+    problem = only_problem(folder_with(tmp_path / "again", "missions", 3, "excluded_states",
+                                       ";".join(["XXX"] * 5000)))
+    assert located(problem) == ("missions.csv", "missions", 3, "excluded_states")
+    assert "unknown state 'XXX'" in problem.message
+
+
+def test_a_list_cell_of_more_than_a_thousand_names_is_refused(tmp_path: Path) -> None:
+    problem = only_problem(folder_with(tmp_path, "unit_pledges", 2, "languages",
+                                       ";".join(f"l{i}" for i in range(1001))))
+    assert located(problem) == ("unit_pledges.csv", "unit_pledges", 2, "languages")
+    assert "a list of 1,001 different names" in problem.message
+
+
+def test_a_problem_repeated_on_many_rows_lists_the_first_thousand_and_counts_the_rest(
+        tmp_path: Path) -> None:
+    tables = grid()
+    header, first = tables["transport_costs"][0], tables["transport_costs"][1]
+    tables["transport_costs"] = [header] + [
+        ["XXX" if c == "state" else v for c, v in zip(header, first, strict=True)]
+        for _ in range(1500)]
+    with pytest.raises(ScenarioError) as caught:
+        read_scenario(write_csv_folder(tmp_path / "demo", tables))
+    # Each row: an unknown state, and a duplicate of the others' (state, mission): 3,000.
+    problems = caught.value.problems
+    assert len(problems) == 1001 and caught.value.unlisted == 2000
+    assert all(located(p)[1:] == ("transport_costs", n + 2, "state")
+               for n, p in enumerate(problems[:1000]))
+    assert problems[-1].row is None
+    assert problems[-1].message.startswith("... and 2,000 more problems, not listed")
+    assert str(caught.value).startswith("scenario has 3,000 problems:")
+    # Raised again with more problems (as the readers do), the count carries over.
+    again = ScenarioError([Defect(table="missions", message="late"), *problems])
+    assert again.unlisted == 2001 and again.problems[-1].message.startswith("... and 2,001")
+
+
+def test_a_column_missing_from_the_header_is_one_problem_however_many_rows(
+        tmp_path: Path) -> None:
+    tables = grid()
+    header, first = tables["unit_pledges"][0], tables["unit_pledges"][1]
+    keep = [i for i, c in enumerate(header) if c != "personnel_per_unit"]
+    rows = [[f"P{n}" if c == "pledge_id" else first[i] for i, c in enumerate(header)]
+            for n in range(3000)]
+    tables["unit_pledges"] = [[header[i] for i in keep]] + [[r[i] for i in keep] for r in rows]
+    problem = only_problem(write_csv_folder(tmp_path / "demo", tables))
+    assert (problem.table, problem.column, problem.row) == (
+        "unit_pledges", "personnel_per_unit", 1)
+    assert "required column 'personnel_per_unit' is missing" in problem.message
 
 
 def test_shown_never_fails_and_stays_short() -> None:

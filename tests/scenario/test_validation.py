@@ -121,7 +121,7 @@ def test_unknown_capability_is_taken_for_a_typo(tmp_path: Path) -> None:
 def test_women_cannot_exceed_personnel(tmp_path: Path) -> None:
     problem = only_problem(folder_with(tmp_path, "unit_pledges", 2, "women_per_unit", 900))
     assert located(problem) == ("unit_pledges.csv", "unit_pledges", 2, "women_per_unit")
-    assert "women_per_unit (900) exceeds personnel_per_unit (850)" in problem.message
+    assert "women_per_unit (900) exceeds 'personnel_per_unit' (850)" in problem.message
 
 
 def test_money_in_fractions_of_a_cent(tmp_path: Path) -> None:

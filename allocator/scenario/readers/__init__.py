@@ -102,12 +102,14 @@ def _validate(found: Found, default_name: str) -> Scenario:
             policy=found.meta.get("policy") or None,
             sources=found.sources,
             row_numbers=found.row_numbers,
+            reported=found.missing_columns,
         )
     except ScenarioError as err:
         later = [p for p in err.problems if not _echoes(p, found)]
-        raise ScenarioError(found.problems + later) from None
+        # ``later`` ends with err's count of the problems it did not list, if any.
+        raise ScenarioError(found.problems + later, unlisted=found.unlisted) from None
     if found.problems:
-        raise ScenarioError(found.problems)
+        raise ScenarioError(found.problems, unlisted=found.unlisted)
     # What the files hold outside the contract comes first, then what the rows say.
     scenario._warnings = found.warnings + scenario.warnings
     return scenario
@@ -115,6 +117,6 @@ def _validate(found: Found, default_name: str) -> Scenario:
 
 def _echoes(problem: Defect, found: Found) -> bool:
     """Whether a validation problem only repeats a file problem that is already reported."""
-    if problem.table in found.unreadable and problem.row is None:
-        return True  # "required table is missing": its file is there but unreadable
-    return problem.row is not None and (problem.table, problem.column) in found.missing_columns
+    # "required table is missing": its file is there but unreadable. (A cell of a column
+    # missing from its header is not reported at all: ``reported`` above.)
+    return problem.table in found.unreadable and problem.row is None

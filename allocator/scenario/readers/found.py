@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 import yaml
 
-from allocator.errors import Defect, ScenarioError, shown
+from allocator.errors import MAX_PROBLEMS, Defect, ScenarioError, shown
 from allocator.scenario.schema import TABLE_ROWS
 
 META_KEYS = ("name", "description", "period_months", "policy")
@@ -47,10 +47,15 @@ class Found:
     """Tables whose file exists but could not be read; validation must not call them missing."""
     missing_columns: set[tuple[str, str]] = field(default_factory=set)
     """(table, column) already reported from the header, so not again for every row."""
+    unlisted: int = 0
+    """File problems beyond ``MAX_PROBLEMS``: counted, not kept (a million bad rows)."""
 
     def problem(self, table: str, message: str, source: str | None,
                 row: int | None = None, column: str | None = None) -> None:
-        """Record a file problem of ``table`` in ``source``."""
+        """Record a file problem of ``table`` in ``source`` (counted only past ``MAX_PROBLEMS``)."""
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.unlisted += 1
+            return
         self.problems.append(Defect(table=table, message=message, row=row, column=column,
                                      source=source))
 

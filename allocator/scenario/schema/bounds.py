@@ -44,6 +44,13 @@ MAX_POINTS = 10**9
 MAX_TIME_LIMIT_S = 10**6
 """A time limit in seconds (policy.time_limit_s): about eleven days."""
 
+MAX_CELL_CHARS = 32_767
+"""Characters in one cell: Excel's own limit, so no workbook a planner saves holds more; a
+longer cell (from a CSV or a document) is a slipped or repeated paste."""
+
+MAX_LIST_ITEMS = 1_000
+"""Distinct names in one list cell (``COD;RWA``): five times the member states of the UN."""
+
 SHARE_DECIMALS = 6
 """Shares (women_target, max_state_share) are read to six decimals (0.000001 is one person in
 a million): a share written with more, such as 1/3 from an Excel formula, is rounded to six."""

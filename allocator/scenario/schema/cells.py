@@ -14,7 +14,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from allocator.errors import shown
-from allocator.scenario.schema.bounds import MAX_POINTS, MAX_USD, SHARE_DECIMALS
+from allocator.scenario.schema.bounds import (
+    MAX_LIST_ITEMS,
+    MAX_POINTS,
+    MAX_USD,
+    SHARE_DECIMALS,
+)
 
 
 def blank_to_none(value: Any) -> Any:
@@ -29,7 +34,8 @@ def blank_to_none(value: Any) -> Any:
 
 
 def to_list(value: Any) -> list[str]:
-    """A list cell: ``a;b`` text or a JSON/YAML list, items stripped, empty items dropped."""
+    """A list cell: ``a;b`` text or a JSON/YAML list, items stripped, empty items and repeats
+    dropped (first kept); more than ``MAX_LIST_ITEMS`` distinct items is refused."""
     value = blank_to_none(value)
     if value is None:
         return []
@@ -39,7 +45,13 @@ def to_list(value: Any) -> list[str]:
         items = [str(v) for v in value]
     else:
         items = [str(value)]
-    return [item.strip() for item in items if item.strip()]
+    # A repeat says nothing new; dropped here, it is not checked (and reported) once per copy.
+    kept = list(dict.fromkeys(item.strip() for item in items if item.strip()))
+    if len(kept) > MAX_LIST_ITEMS:
+        raise ValueError(f"a list of {len(kept):,} different names; a list cell holds at most "
+                         f"{MAX_LIST_ITEMS:,} (the UN has 193 member states): check for a "
+                         "slipped or repeated paste")
+    return kept
 
 
 def to_money(value: Any) -> Any:
@@ -277,7 +289,7 @@ def to_state_code(value: Any) -> Any:
 
 def to_state_list(value: Any) -> list[str]:
     """A list of state codes (``COD;rwa``), upper-cased like ``to_state_code``."""
-    return [code.upper() for code in to_list(value)]
+    return list(dict.fromkeys(code.upper() for code in to_list(value)))
 
 
 def to_text(value: Any) -> Any:

@@ -187,7 +187,11 @@ class UnitPledge(Row):
         # A field validator, not a model one, so the problem names the women_per_unit cell.
         personnel = info.data.get("personnel_per_unit")
         if personnel is not None and v > personnel:
-            raise ValueError(f"women_per_unit ({v}) exceeds personnel_per_unit ({personnel})")
+            # Either cell may be the wrong one: the message names both, so a planner (and the
+            # fuzzer's locating rule) finds the other column too.
+            raise ValueError(f"women_per_unit ({v}) exceeds 'personnel_per_unit' ({personnel}) "
+                             "of the same row; lower women_per_unit or correct "
+                             "personnel_per_unit")
         return v
 
 
