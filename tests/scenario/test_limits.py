@@ -339,6 +339,19 @@ def test_a_cell_of_a_million_characters_is_one_problem_at_its_cell(
     assert "32,767" in problem.message
 
 
+def test_a_cell_at_the_limit_loads_and_validates_again(tmp_path: Path) -> None:
+    # Found by the fuzzer: a list cell of 32,767 characters loaded, and then its list
+    # (measured as Python's text of it, 4 characters longer) was refused when solve()
+    # validated the scenario again.
+    at_limit = "x" * 32_767
+    tables = set_cell(grid(), "member_states", 2, "languages", at_limit)
+    set_cell(tables, "unit_pledges", 2, "languages", ";".join(["en", "fr"] * 1000) + ";" +
+             "y" * (32_767 - 5_999 - 1))
+    scenario = read_scenario(write_csv_folder(tmp_path / "demo", tables))
+    assert scenario.state_by_code["NOR"].languages == [at_limit]
+    assert scenario.revalidated().state_by_code["NOR"].languages == [at_limit]
+
+
 def test_a_huge_list_in_a_document_cell_is_one_problem(tmp_path: Path) -> None:
     path = with_cell(document(tmp_path), "unit_pledges", 2, "languages",
                      json.dumps([f"l{i}" for i in range(20_000)]))
