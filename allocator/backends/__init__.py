@@ -38,6 +38,8 @@ BACKENDS: dict[str, BackendInfo] = {
                          "HiGHS through OR-Tools MathOpt"),
     "scip": BackendInfo("allocator.backends.mathopt", "ScipBackend",
                         "SCIP through OR-Tools MathOpt"),
+    "auto": BackendInfo("allocator.backends.race", "RaceBackend",
+                        "CP-SAT and CBC raced on every level; the first proof wins"),
 }
 _ALIASES = {"cp-sat": "cpsat", "ortools": "cpsat", "pulp": "cbc", "gscip": "scip"}
 

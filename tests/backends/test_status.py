@@ -105,7 +105,7 @@ def test_status_values() -> None:
 def test_available_backends() -> None:
     names = allocator.available_backends()
     assert "cpsat" in names
-    assert set(names) <= {"cpsat", "cbc", "highs", "scip"}
+    assert set(names) <= {"cpsat", "cbc", "highs", "scip", "auto"}
     assert names[0] == "cpsat"
 
 
