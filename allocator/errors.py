@@ -139,7 +139,7 @@ class ScenarioError(AllocatorError, ValueError):
         shown = "\n".join(f"  - {p}" for p in self.problems[:50])
         more = len(self.problems) - 50
         tail = f"\n  ... and {more} more" if more > 0 else ""
-        found = len(listed[:MAX_PROBLEMS]) + unlisted
+        found = min(len(listed), MAX_PROBLEMS) + unlisted
         noun = "problem" if found == 1 else "problems"
         super().__init__(f"scenario has {found:,} {noun}:\n{shown}{tail}")
 

@@ -48,13 +48,7 @@ class Collector:
     def add(self, table: str, message: str, index: int | None = None,
             column: str | None = None) -> None:
         """Record a problem of ``table``, at row ``index`` and ``column`` when given."""
-        if index is not None and (table, column) in self.reported:
-            self.already_reported += 1
-            return
-        if len(self.problems) >= MAX_PROBLEMS:
-            self.unlisted += 1
-            return
-        self.problems.append(self._defect(table, message, index, column))
+        self._record(self._defect(table, message, index, column))
 
     @property
     def failed(self) -> bool:
@@ -63,14 +57,17 @@ class Collector:
 
     def extend(self, problems: Iterable[Defect]) -> None:
         """Record problems already located (a row model's validation error)."""
-        for p in problems:
-            if p.row is not None and (p.table, p.column) in self.reported:
-                self.already_reported += 1
-                continue
-            if len(self.problems) >= MAX_PROBLEMS:
-                self.unlisted += 1
-            else:
-                self.problems.append(p)
+        for problem in problems:
+            self._record(problem)
+
+    def _record(self, problem: Defect) -> None:
+        """Keep ``problem``, count it past ``MAX_PROBLEMS``, or skip a reported column's cell."""
+        if problem.row is not None and (problem.table, problem.column) in self.reported:
+            self.already_reported += 1
+        elif len(self.problems) >= MAX_PROBLEMS:
+            self.unlisted += 1
+        else:
+            self.problems.append(problem)
 
     def did_you_mean(self, value: str, known: Iterable[str], cutoff: float = 0.7) -> str:
         """``errors.did_you_mean``, for the first ``MAX_SUGGESTIONS`` calls; then ``""``.
