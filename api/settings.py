@@ -10,7 +10,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 def _default_workers() -> int:
-    # One solve per core; CP-SAT uses one search worker per solve on small machines.
+    # One solve per core. The default backend races two single-threaded engines, so a lone
+    # job has both cores; jobs running at once share them.
     return max(1, os.cpu_count() or 1)
 
 

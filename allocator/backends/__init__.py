@@ -28,18 +28,19 @@ class BackendInfo:
     description: str
 
 
-DEFAULT_BACKEND = "cpsat"
-"""The backend ``solve()``, the CLI and the service use unless told otherwise."""
+DEFAULT_BACKEND = "auto"
+"""The backend ``solve()``, the CLI and the service use unless told otherwise: the race of
+CP-SAT and CBC (``allocator.backends.race``; measured in the README's benchmarks)."""
 
 BACKENDS: dict[str, BackendInfo] = {
+    "auto": BackendInfo("allocator.backends.race", "RaceBackend",
+                        "CP-SAT and CBC raced on every level; the first proof wins"),
     "cpsat": BackendInfo("allocator.backends.cpsat", "CpSatBackend", "OR-Tools CP-SAT"),
     "cbc": BackendInfo("allocator.backends.pulp_cbc", "CbcBackend", "CBC through PuLP 3.x"),
     "highs": BackendInfo("allocator.backends.mathopt", "HighsBackend",
                          "HiGHS through OR-Tools MathOpt"),
     "scip": BackendInfo("allocator.backends.mathopt", "ScipBackend",
                         "SCIP through OR-Tools MathOpt"),
-    "auto": BackendInfo("allocator.backends.race", "RaceBackend",
-                        "CP-SAT and CBC raced on every level; the first proof wins"),
 }
 _ALIASES = {"cp-sat": "cpsat", "ortools": "cpsat", "pulp": "cbc", "gscip": "scip"}
 

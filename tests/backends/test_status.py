@@ -10,6 +10,7 @@ import pytest
 
 import allocator
 from allocator import BackendUnavailableError, SolveStatus, solve
+from allocator.backends import DEFAULT_BACKEND
 
 from ..helpers import mission, pledge, req, scenario, solved, units_of
 
@@ -106,7 +107,7 @@ def test_available_backends() -> None:
     names = allocator.available_backends()
     assert "cpsat" in names
     assert set(names) <= {"cpsat", "cbc", "highs", "scip", "auto"}
-    assert names[0] == "cpsat"
+    assert names[0] == DEFAULT_BACKEND
 
 
 def test_unknown_backend_raises() -> None:

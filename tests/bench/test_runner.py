@@ -128,24 +128,24 @@ def test_public_gap_optima_are_reproduced() -> None:
 # ----- the command --------------------------------------------------------------------------
 def test_bench_command_writes_csv_and_json(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["bench", "--suite", "smoke", "--only", "gen-*",
-                                      "--backends", "cpsat,cbc", "--out", str(tmp_path),
+                                      "--backends", "auto,cbc", "--out", str(tmp_path),
                                       "--compare-baseline"])
     assert result.exit_code == 0, result.output
     assert "6 runs, 0 wrong" in result.output
     doc = json.loads((tmp_path / "bench-smoke.json").read_text())
     assert doc["wrong"] == 0 and len(doc["rows"]) == 6
-    assert {row["backend"] for row in doc["rows"]} == {"cpsat", "cbc"}
+    assert {row["backend"] for row in doc["rows"]} == {"auto", "cbc"}
     assert all(row["baseline_objective"] is not None for row in doc["rows"])
     assert all(row["peak_mib"] > 0 for row in doc["rows"])
     # Both backends prove each generated instance: the same plan values, level by level.
     comparisons = doc["default_vs_best"]
     assert [c["instance"] for c in comparisons] == [row["instance"] for row in doc["rows"]
-                                                    if row["backend"] == "cpsat"]
+                                                    if row["backend"] == "auto"]
     for c in comparisons:
-        assert (c["default"], c["peer"]) == ("cpsat", "cbc")
+        assert (c["default"], c["peer"]) == ("auto", "cbc")
         assert all(d == 0 for d in c["level_differences"]), c
         assert c["verdict"] in ("level", "behind") and c["time_ratio"] > 0
-    assert "default (cpsat) vs the best single backend" in result.output
+    assert "default (auto) vs the best single backend" in result.output
     assert f"on {sum(c['verdict'] == 'behind' for c in comparisons)} of 3 cases" in result.output
     header = (tmp_path / "bench-smoke.csv").read_text().splitlines()[0]
     assert header.startswith("instance,group,size,backend,status,objective,reference,gap_pct")

@@ -3,6 +3,7 @@ misses marked, contributors per mission, and why each short line is short, in 80
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -86,7 +87,7 @@ def test_fits_80_columns(brief: list[str]) -> None:
 def test_un_2025_key_lines() -> None:
     lines = solve(DATASETS / "un_2025")
     assert lines[0].startswith("UN peacekeeping force generation 2025-26")
-    assert "optimal with cpsat" in lines[0]
+    assert "optimal with auto" in lines[0]
     assert "weighted shortfall 98: 298 of 310 units filled, 8 lines short" in lines
     assert "soft-goal slack 1,653.4 persons: women below target in 8 missions" in lines
     assert "cost US$1,308,483,624 for the period" in lines
@@ -94,12 +95,16 @@ def test_un_2025_key_lines() -> None:
     marked = sorted(line.split()[0] for line in lines if "%*" in line)
     assert marked == sorted(["MINUSCA", "MONUSCO", "UNMISS", "UNIFIL", "UNISFA", "UNDOF",
                              "UNFICYP", "UNSOS"])
-    assert "  MINUSCA   19: RWA 4,907, GHA 2,890, KEN 1,235, ..." in lines
+    # Which states contribute is one of several optimal plans (the race takes whichever
+    # engine proves first), so only the line's form is asserted here; the small brief above
+    # checks the figures.
+    assert any(re.fullmatch(r"  MINUSCA +\d+: [A-Z]{3} [\d,]+, .*", line) for line in lines)
     why = table(lines, "Requirements with a shortfall (8)", "why")
     assert len(why) == 8 and all(why.values())
     assert why["MINUSCA-R09"] == ("no usable L2_HOSP pledge: 8 of 9 do not speak the required "
                                   "language (fr)")
     assert why["UNMISS-R27"] == "no RIVERINE_COY pledge is at readiness L3 or above"
-    assert why["MINURSO-R02"] == ("compatible units are used on higher-priority line "
-                                  "MONUSCO-R07")
+    # Which higher-priority line holds the units depends on the optimal plan taken.
+    assert re.fullmatch(r"compatible units are used on higher-priority lines? [A-Z]+-R\d+.*",
+                        why["MINURSO-R02"])
     assert all(len(line) <= 80 for line in lines[1:])

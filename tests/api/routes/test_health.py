@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from allocator.backends import DEFAULT_BACKEND
 from api.logs import JsonFormatter
 
 from .conftest import Headers, error, pause_runner, start_job, wait_for, wait_for_job
@@ -125,11 +126,11 @@ def test_metrics_record_job_durations(client: TestClient, planner: Headers,
     def observed() -> str | None:
         text = client.get("/metrics").text
         count = sample(text, "allocator_job_duration_seconds_count",
-                       backend="cpsat", status="done")
+                       backend=DEFAULT_BACKEND, status="done")
         return text if count == 1 else None
 
     text = wait_for(observed, 10, "the job's duration in /metrics")
-    assert sample(text, "allocator_job_duration_seconds_sum", backend="cpsat",
+    assert sample(text, "allocator_job_duration_seconds_sum", backend=DEFAULT_BACKEND,
                   status="done") > 0
     assert sample(text, "allocator_jobs", status="done") == 1
 

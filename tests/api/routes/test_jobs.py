@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from allocator import AllocationResult, read_scenario, solve
+from allocator.backends import DEFAULT_BACKEND
 from api.auth import Role, create_token
 from api.db import ScenarioRecord
 from api.main import create_app
@@ -63,7 +64,7 @@ def test_start_returns_202_and_a_queued_job_at_once(client: TestClient, planner:
     job = started.json()
     assert started.headers["location"] == f"/v1/jobs/{job['id']}"
     assert job["status"] == "queued" and job["scenario_id"] == scenario_id
-    assert job["backend"] == "cpsat"
+    assert job["backend"] == DEFAULT_BACKEND
     assert job["time_limit_s"] == settings.default_time_limit_s
     assert job["objective_mode"] is None and job["attempts"] == 0
     assert job["progress"] is None and job["started_at"] is None
@@ -305,7 +306,7 @@ def test_result_as_json_is_the_librarys(client: TestClient, analyst: Headers, do
     result = answer.json()
     assert result["status"] == "optimal" and result["verified"] is True
     assert result["objective"] == expected.objective
-    assert result["backend"] == "cpsat"
+    assert result["backend"] == DEFAULT_BACKEND
     assert "scenario" not in result
     mine = expected.to_dict(include_scenario=False)
     assert set(result) == set(mine)
