@@ -57,7 +57,7 @@ class _Incumbents(cp_model.CpSolverSolutionCallback):
 
 
 class CpSatBackend(Backend):
-    """OR-Tools CP-SAT: the model exactly, in integers; the default backend."""
+    """OR-Tools CP-SAT: the model exactly, in integers (one of the two engines of `auto`)."""
 
     name = "cpsat"
     # CP-SAT follows a hint before its own search; on datasets/un_2025 (2 cores) the levels

@@ -22,6 +22,7 @@ from allocator.backends.pulp_cbc import CbcBackend
 from allocator.backends.race import RaceBackend
 from allocator.generators.families import generate_family
 from allocator.model.formulation import build_formulation
+from allocator.model.linear import LinearModel
 from allocator.model.problem import compile_problem
 
 from ..conftest import DATASETS
@@ -199,3 +200,29 @@ def _cmdline(process: psutil.Process) -> list[str]:
 def test_auto_is_a_registered_backend() -> None:
     result = solve(budget_bound(), backend="auto", time_limit=30)
     assert result.backend == "auto" and result.status is SolveStatus.OPTIMAL
+
+
+def _model_of(variables: int) -> LinearModel:
+    model = LinearModel()
+    for i in range(variables):
+        model.add_var(f"x{i}", 0, 1)
+    return model
+
+
+@pytest.mark.parametrize(("cores", "variables", "workers"), [
+    (2, 100, 1),  # CP-SAT's own choice is one worker: CBC has the other core
+    (2, 25_000, 1),  # its own choice would be 8 workers time-sliced on CBC's core
+    (8, 25_000, 7),
+    (16, 100, 15),
+])
+def test_cp_sat_leaves_a_core_to_cbc(monkeypatch: pytest.MonkeyPatch, cores: int,
+                                     variables: int, workers: int) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: cores)
+    race = RaceBackend(_model_of(variables))
+    assert race._threads(CpSatBackend) == workers
+    assert race._threads(CbcBackend) is None  # CBC's default: one thread
+
+
+def test_the_callers_threads_go_to_both_engines() -> None:
+    race = RaceBackend(_model_of(10), threads=3)
+    assert race._threads(CpSatBackend) == race._threads(CbcBackend) == 3
