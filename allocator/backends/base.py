@@ -54,6 +54,9 @@ class Backend(ABC):
         self.model = model
         self.threads = threads
         self.log = log
+        self.on_launch: Callable[[], None] | None = None
+        """Called when a solve's Python work (translation, input files) is done and the solver
+        itself runs, by backends whose solver runs outside the GIL in another process (CBC)."""
         self.on_incumbent: Callable[[float, float | None], None] | None = None
         """Called with (objective, bound) in model units when a better plan is found, by
         backends with solution callbacks (CP-SAT); the others report when a level ends."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from collections.abc import Callable
 
 import psutil
 import pulp
@@ -36,9 +37,17 @@ class _Cbc(pulp.PULP_CBC_CMD):
     """PuLP's CBC command, with the prefix of its temporary files known, so the CBC process
     of this solve (its command line names them) can be found and stopped."""
 
-    def __init__(self, **options: object) -> None:
+    def __init__(self, on_launch: Callable[[], None] | None = None, **options: object) -> None:
         super().__init__(**options)
         self.prefix = os.path.join(self.tmpDir, uuid.uuid4().hex)
+        self.on_launch = on_launch
+
+    def get_pipe(self):  # type: ignore[override]
+        # PuLP asks for CBC's output pipe right before it starts CBC, once the model file and
+        # the MIP start are written: from here on this solve holds no Python lock.
+        if self.on_launch is not None:
+            self.on_launch()
+        return super().get_pipe()
 
     def create_tmp_files(self, name: str, *args: str):  # type: ignore[override]
         return (f"{self.prefix}-pulp.{n}" for n in args)
@@ -103,7 +112,8 @@ class CbcBackend(Backend):
             for i, (var, value) in enumerate(zip(self.vars, hint, strict=True)):
                 var.setInitialValue(hint_value(self.model, i, value))
         solver = _Cbc(
-            msg=self.log, timeLimit=max(time_limit_s, 1.0), gapRel=0.0, gapAbs=0.5 * scale,
+            on_launch=self.on_launch, msg=self.log, timeLimit=max(time_limit_s, 1.0),
+            gapRel=0.0, gapAbs=0.5 * scale,
             # One thread is CBC's default; asking for it with "-threads 1" starts CBC's thread
             # pool, which was seen to deadlock until the time limit
             # (allocator/bench/baselines/pulp.py).

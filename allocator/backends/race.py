@@ -40,12 +40,17 @@ class RaceBackend(Backend):
     exact_locks = True  # passed on: each engine applies its own choice
 
     ENGINES: tuple[type[Backend], ...] = (CpSatBackend, CbcBackend)
+    BUILT_FIRST = 1
+    """The engine built alone at the first level; the others are built once its solver runs.
+    Building a model and writing CBC's input file are Python and hold the GIL, while both
+    solvers run outside it: built side by side, each engine's start was delayed by the
+    other's build."""
 
     def __init__(self, model: LinearModel, *, threads: int | None = None, log: bool = False):
         super().__init__(model, threads=threads, log=log)
-        # Each engine translates the model in its own thread at the first level, so the one
-        # translated first is already solving while the other is still being built (CP-SAT
-        # and CBC each take 0.2 s on datasets/un_2025; the solvers run outside the GIL).
+        # Each engine translates the model in its own thread at the first level, CBC first
+        # (BUILT_FIRST), so it is already solving while CP-SAT is being built (each takes
+        # about 0.2 s on datasets/un_2025).
         self.engines: list[Backend | None] = [None] * len(self.ENGINES)
         self._rows: list[Row] = []  # rows added before an engine was built
         self._levels = 0
@@ -102,11 +107,17 @@ class RaceBackend(Backend):
         started = time.perf_counter()
         deadline = started + time_limit_s
 
+        launched = threading.Event()
+
         def run(i: int) -> None:
             try:
+                if first_level and i != self.BUILT_FIRST:
+                    launched.wait(max(deadline - time.perf_counter(), 0.0))
                 engine = self._engine(i) if first_level else self.engines[i]
                 if engine is None:
                     raise RuntimeError(f"{self.ENGINES[i].name} could not be built")
+                if i == self.BUILT_FIRST:
+                    engine.on_launch = launched.set
                 if i == 0:
                     engine.on_incumbent = self.on_incumbent
                 # Engines without hints get none, except the caller's warm start at level one.
@@ -116,6 +127,9 @@ class RaceBackend(Backend):
                     time_limit_s=max(deadline - time.perf_counter(), 0.01))
             except Exception as err:  # a stopped CBC raises; any failure leaves the other
                 outcome = err
+            finally:
+                if i == self.BUILT_FIRST:
+                    launched.set()  # however it ended, the others need not wait
             outcomes[i] = outcome
             if isinstance(outcome, LevelOutcome) and outcome.status in _PROOFS:
                 proved.set()

@@ -15,7 +15,7 @@ import psutil
 import pytest
 
 from allocator import SolveStatus, read_scenario, solve
-from allocator.backends import _probe_model
+from allocator.backends import _probe_model, pulp_cbc
 from allocator.backends.base import LevelOutcome
 from allocator.backends.cpsat import CpSatBackend
 from allocator.backends.pulp_cbc import CbcBackend
@@ -35,6 +35,31 @@ def test_the_race_proves_the_probe_model_and_names_its_winner() -> None:
     assert outcome.status is SolveStatus.OPTIMAL
     assert outcome.values == [0, 2] and outcome.objective == 2
     assert len(race.won) == 1 and race.won[0] in {"cpsat", "cbc"}
+
+
+def test_cp_sat_is_built_once_cbc_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Model building is Python (it holds the GIL) and CBC runs in its own process, so CBC is
+    # built and started first and CP-SAT is built while CBC solves; only the first level
+    # builds.
+    events: list[str] = []
+    real_init, real_pipe = CpSatBackend.__init__, pulp_cbc._Cbc.get_pipe
+
+    def built(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        events.append("cpsat built")
+
+    def launched(self):
+        events.append("cbc launched")
+        return real_pipe(self)
+
+    monkeypatch.setattr(CpSatBackend, "__init__", built)
+    monkeypatch.setattr(pulp_cbc._Cbc, "get_pipe", launched)
+    race = RaceBackend(_probe_model())
+    assert race.optimize({0: 2, 1: 1}, scale=1.0, time_limit_s=10.0).values == [0, 2]
+    assert events[:2] == ["cbc launched", "cpsat built"]
+    race.lock({0: 2, 1: 1}, 2, scale=1.0, exact=True)
+    assert race.optimize({0: 1}, scale=1.0, time_limit_s=10.0).values == [0, 2]
+    assert events.count("cpsat built") == 1
 
 
 def test_a_lock_binds_both_engines() -> None:
