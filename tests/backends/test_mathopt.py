@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from allocator.backends import is_available
+from allocator.backends import _probe_model, is_available
 from allocator.backends.base import LevelOutcome
 from allocator.backends.mathopt import (
     DEFAULT_TOLERANCE,
@@ -18,19 +18,9 @@ from allocator.backends.mathopt import (
     MathOptBackend,
     ScipBackend,
 )
-from allocator.model.linear import LinearModel
 from allocator.status import SolveStatus
 
 OBJECTIVE = {0: 2, 1: 1}
-
-
-def _model() -> LinearModel:
-    """min 2 x0 + x1 with x0 + x1 >= 2, integers in [0, 3]: the optimum is (0, 2), value 2."""
-    model = LinearModel()
-    model.add_var("x0", 0, 3)
-    model.add_var("x1", 0, 3)
-    model.add_row("need", "x0 + x1 >= 2", [(0, 1), (1, 1)], lb=2)
-    return model
 
 
 def _engines() -> list[type[MathOptBackend]]:
@@ -39,7 +29,8 @@ def _engines() -> list[type[MathOptBackend]]:
 
 @pytest.fixture(params=_engines(), ids=lambda cls: cls.name)
 def engine(request: pytest.FixtureRequest) -> MathOptBackend:
-    return request.param(_model())
+    # The registry's probe: min 2 x0 + x1 with x0 + x1 >= 2, integers in [0, 3]; optimum (0, 2).
+    return request.param(_probe_model())
 
 
 def test_breaks_checks_rows_and_locks_in_integers(engine: MathOptBackend) -> None:
