@@ -15,6 +15,7 @@ from .db import Database, Token
 from .errors import ApiError
 from .jobs import JobRunner
 from .settings import Settings
+from .web.session import SAFE_METHODS, read_cookie
 
 bearer = HTTPBearer(auto_error=False, description="an API token: Authorization: Bearer pa_...")
 
@@ -54,24 +55,37 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 RunnerDep = Annotated[JobRunner, Depends(get_runner)]
 
 
-async def _caller(request: Request,
-                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-                  db: Annotated[Database, Depends(get_database)]) -> Token:
-    challenge = {"WWW-Authenticate": "Bearer"}
-    if credentials is None:
-        raise ApiError(401, "unauthenticated",
-                       "send an API token: Authorization: Bearer <token>", challenge)
+async def token_of(request: Request, secret: str) -> Token | None:
+    """The token with this secret (from the cache, else the database), or None when it is
+    unknown or revoked."""
     cache: TokenCache = request.app.state.tokens
-    token = cache.get(credentials.credentials)
+    token = cache.get(secret)
     if token is None:
+        db: Database = request.app.state.db
 
         def lookup() -> Token | None:
             with db.session() as session:
-                return find_token(session, credentials.credentials)
+                return find_token(session, secret)
 
         token = await run_in_threadpool(lookup)
         if token is not None:
             cache.put(token)
+    return token
+
+
+async def _caller(request: Request,
+                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+                  ) -> Token:
+    challenge = {"WWW-Authenticate": "Bearer"}
+    secret = credentials.credentials if credentials is not None else None
+    if secret is None and request.method in SAFE_METHODS:
+        # The pages' session cookie, for reading only: the page's script follows a job and
+        # its download links work, but nothing changes state without a bearer token.
+        secret, _ = read_cookie(request)
+    if secret is None:
+        raise ApiError(401, "unauthenticated",
+                       "send an API token: Authorization: Bearer <token>", challenge)
+    token = await token_of(request, secret)
     if token is None:
         raise ApiError(401, "unauthenticated",
                        "this API token is unknown or revoked; ask an admin for a new one",

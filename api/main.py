@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 import allocator
 
@@ -18,6 +19,9 @@ from .limits import BodyLimit
 from .metrics import Metrics
 from .routes import health, insight, jobs, scenarios, solve, tokens
 from .settings import Settings
+from .web import pages
+from .web.render import HERE as WEB
+from .web.render import SecurityHeaders
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -52,7 +56,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.tokens = TokenCache()
     for module in (scenarios, jobs, insight, solve, tokens, health):
         app.include_router(module.router)
+    # The planners' pages at /, over the routes above; their script and stylesheet are files.
+    pages.install(app)
+    app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     errors.install(app)
+    app.add_middleware(SecurityHeaders)
     # Added last = outermost: every request is logged and counted, including a refused body.
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
     app.add_middleware(errors.CatchAll)  # inside the log: an unexpected error is a JSON 500

@@ -137,6 +137,9 @@ class JobPublic(_Timestamps):
     progress: ProgressOut | None = Field(
         None, description="the level being optimised, its best value and bound so far")
     error: str | None = None
+    queue_position: int | None = Field(
+        None, description="while queued: how many jobs of the service start before it "
+                          "(0: it starts next); shown when the job is read by id")
     result_status: str | None = Field(None, description="optimal, feasible, infeasible, ...")
     objective: dict[str, float | None] | None = None
     created_at: datetime

@@ -65,4 +65,7 @@ class Settings(BaseSettings):
                                 "are queued again (or failed once their attempts are spent)")
     job_memory_limit_mb: int | None = Field(
         None, ge=64, description="address space of each job process (RLIMIT_AS), none if unset")
+    session_hours: float = Field(
+        8.0, gt=0, le=24 * 30,
+        description="how long a sign-in to the pages lasts before the page asks again")
     log_level: str = "INFO"

@@ -23,6 +23,7 @@ from allocator.insight.explain import Explanation, explain
 from allocator.levels import LEVEL_BY_KEY, OBJECTIVE_KEYS
 from allocator.plan.plan import Plan
 from allocator.result.exports import export_result, write_text_atomic
+from allocator.result.html import plan_html
 from allocator.result.tables import PlanTables
 from allocator.result.workbook import plan_workbook
 from allocator.scenario.scenario import Scenario
@@ -218,6 +219,11 @@ class AllocationResult:
 
     def __str__(self) -> str:
         return self.summary()
+
+    def _repr_html_(self) -> str:
+        """The plan as a notebook shows it, the same rendering as the service's page
+        (``allocator.result.html``)."""
+        return plan_html(self)
 
     # ----- JSON and files -----------------------------------------------------------------
     def to_dict(self, *, include_scenario: bool = True) -> dict[str, Any]:

@@ -55,7 +55,7 @@ def _checked(record: ScenarioRecord, kind: str, parameters: dict[str, Any]) -> N
 
 
 @dataclass
-class _JobQueue:
+class JobQueue:
     """What queueing a what-if or sweep job needs from the request, bound once per request."""
 
     session: Session
@@ -78,11 +78,11 @@ class _JobQueue:
 
 
 def _job_queue(session: SessionDep, token: Planner, settings: SettingsDep, runner: RunnerDep,
-               response: Response) -> _JobQueue:
-    return _JobQueue(session, token, settings, runner, response)
+               response: Response) -> JobQueue:
+    return JobQueue(session, token, settings, runner, response)
 
 
-_Queue = Annotated[_JobQueue, Depends(_job_queue)]
+_Queue = Annotated[JobQueue, Depends(_job_queue)]
 
 
 def _job_route(path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

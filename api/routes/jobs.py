@@ -51,7 +51,19 @@ def check_options(options: SolveOptions, settings: Settings, max_time_limit_s: f
     return limit
 
 
-def _get_job(session: Any, token: Any, job_id: str) -> Job:
+def queue_position(session: Any, job: Job) -> int | None:
+    """How many queued jobs of the whole service start before ``job`` (the runner takes them
+    oldest first); None once it is no longer queued."""
+    if job.status != "queued":
+        return None
+    ahead = session.scalar(select(func.count()).select_from(Job).where(
+        Job.status == "queued", Job.created_at < job.created_at)) or 0
+    return int(ahead)
+
+
+def get_job(session: Any, token: Any, job_id: str) -> Job:
+    """The job with this id in the token's workspace; 404 for any other, another workspace's
+    too."""
     job = session.get(Job, job_id)
     if job is None or job.workspace != token.workspace:
         raise ApiError(404, "not_found", f"no job {job_id} in your workspace")
@@ -119,9 +131,11 @@ async def read_job(job_id: str, request: Request, token: Analyst) -> Any:
     """A job's status, progress and outcome; poll it until the job is done, failed or cancelled."""
     # The route planners poll: one thread-pool hop for its one query (a session dependency
     # costs two more), measured at 50 concurrent pollers.
-    def load() -> Job:
+    def load() -> JobPublic:
         with request.app.state.db.session() as session:
-            return _get_job(session, token, job_id)
+            job = get_job(session, token, job_id)
+            return JobPublic.model_validate(job).model_copy(
+                update={"queue_position": queue_position(session, job)})
 
     return await run_in_threadpool(load)
 
@@ -131,7 +145,7 @@ async def read_job(job_id: str, request: Request, token: Analyst) -> Any:
                                               "description": "the job has already ended"}})
 def cancel_job(job_id: str, session: SessionDep, token: Planner, runner: RunnerDep) -> Any:
     """Cancel a queued or running solve; a running one's process is stopped at once."""
-    job = _get_job(session, token, job_id)
+    job = get_job(session, token, job_id)
     # Conditional, so a job that ends at this very moment keeps its result and is not
     # reported cancelled.
     changed = session.execute(update(Job).where(Job.id == job_id, Job.status.in_(ACTIVE))
@@ -182,7 +196,7 @@ async def read_result(job_id: str, request: Request, token: Analyst,
 
     def load() -> tuple[Job, dict[str, Any], dict[str, Any], str]:
         with db.session() as session:
-            job = _get_job(session, token, job_id)
+            job = get_job(session, token, job_id)
             if job.status != "done":
                 raise ApiError(409, "no_result",
                                f"job {job_id} is {job.status}; a result exists once it is done")

@@ -1,0 +1,152 @@
+"""The page's forms as the API's request bodies: a what-if form becomes a ``WhatIfRequest`` in
+the change language, a sweep form an ``NMinus1Request`` or ``MonteCarloRequest``. A field that
+cannot be read is a located problem (the form, the field, what to change), like any other."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from allocator.errors import Defect, ScenarioError
+
+from ..schemas import MonteCarloRequest, NMinus1Request, SolveOptions, WhatIfRequest
+
+Form = Mapping[str, Any]
+
+
+def _text(form: Form, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _number(form: Form, name: str, label: str, problems: list[Defect], *,
+            form_name: str) -> float | None:
+    text = _text(form, name).replace(",", "")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        problems.append(Defect(table=form_name, column=name, source="page",
+                               message=f"{label}: {text[:40]!r} is not a number; type digits, "
+                                       "e.g. 1.2"))
+        return None
+
+
+def _validated(model: type[BaseModel], data: dict[str, Any], form_name: str) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        raise ScenarioError([Defect(table=form_name, source="page",
+                                    column=".".join(str(p) for p in e["loc"]) or None,
+                                    message=e["msg"]) for e in err.errors()]) from None
+
+
+def solve_options(form: Form) -> SolveOptions:
+    """The solve form: backend and time limit (blank: the service's default)."""
+    problems: list[Defect] = []
+    limit = _number(form, "time_limit_s", "Time limit", problems, form_name="solve")
+    if problems:
+        raise ScenarioError(problems)
+    data: dict[str, Any] = {"backend": _text(form, "backend") or SolveOptions().backend}
+    if limit is not None:
+        data["time_limit_s"] = limit
+    return _validated(SolveOptions, data, "solve")
+
+
+def whatif_request(form: Form) -> WhatIfRequest:
+    """The what-if form: each filled field is one change of one variant, in the change
+    language of ``allocator whatif``."""
+    problems: list[Defect] = []
+
+    def number(name: str, label: str) -> float | None:
+        return _number(form, name, label, problems, form_name="what-if")
+
+    changes: list[dict[str, Any]] = []
+    if state := _text(form, "withdraw_state"):
+        changes.append({"withdraw_state": state})
+    if pledge := _text(form, "withdraw_pledge"):
+        changes.append({"withdraw_pledge": pledge})
+    factor = number("budget_factor", "Scale budgets by")
+    if factor is not None:
+        change: dict[str, Any] = {"factor": factor}
+        if mission := _text(form, "budget_factor_mission"):
+            change["mission"] = mission
+        changes.append({"scale_budgets": change})
+    budget = number("budget_usd", "Set the budget to")
+    if budget is not None or _text(form, "budget_mission"):
+        mission = _text(form, "budget_mission")
+        if not mission or budget is None:
+            problems.append(Defect(table="what-if", column="budget_usd", source="page",
+                                   message="to set a budget, choose its mission and type the "
+                                           "amount in US$"))
+        else:
+            changes.append({"set_budget": {"mission": mission, "budget_usd": budget}})
+    ceiling = number("personnel_ceiling", "Set the ceiling to")
+    if ceiling is not None or _text(form, "ceiling_mission"):
+        mission = _text(form, "ceiling_mission")
+        if not mission or ceiling is None:
+            problems.append(Defect(table="what-if", column="personnel_ceiling", source="page",
+                                   message="to set a ceiling, choose its mission and type the "
+                                           "number of personnel"))
+        else:
+            changes.append({"set_ceiling": {"mission": mission,
+                                            "personnel_ceiling": int(ceiling)
+                                            if ceiling.is_integer() else ceiling}})
+    target = number("women_target_pct", "Women target")
+    if target is not None:
+        changes.append({"set_policy": {"women_target": round(target / 100, 6)}})
+    if problems:
+        raise ScenarioError(problems)
+    if not changes:
+        raise ScenarioError([Defect(table="what-if", source="page", message=(
+            "choose at least one change: withdraw a state or a pledge, scale or set a budget, "
+            "set a ceiling or the women target"))])
+    name = _text(form, "variant") or "what-if"
+    data: dict[str, Any] = {"variants": {name: changes},
+                            "minimise_changes": bool(form.get("minimise_changes")),
+                            "backend": _text(form, "backend") or SolveOptions().backend}
+    limit = number("time_limit_s", "Time limit per solve")
+    if problems:
+        raise ScenarioError(problems)
+    if limit is not None:
+        data["time_limit_s"] = limit
+    return _validated(WhatIfRequest, data, "what-if")
+
+
+def n_minus_1_request(form: Form) -> NMinus1Request:
+    """The N-1 form: withdraw each pledge or each state in turn."""
+    problems: list[Defect] = []
+    limit = _number(form, "time_limit_s", "Time limit per solve", problems, form_name="n-1")
+    if problems:
+        raise ScenarioError(problems)
+    data: dict[str, Any] = {"by": _text(form, "by") or "state"}
+    if limit is not None:
+        data["time_limit_s"] = limit
+    return _validated(NMinus1Request, data, "n-1")
+
+
+def monte_carlo_request(form: Form) -> MonteCarloRequest:
+    """The Monte Carlo form: draws, seed, and the odds (in %) that a pledge is withdrawn or late."""
+    problems: list[Defect] = []
+    fields = {"draws": "Draws", "seed": "Seed", "withdraw_pct": "Chance a pledge is withdrawn",
+              "delay_pct": "Chance a pledge is late", "delay_days": "Days late",
+              "time_limit_s": "Time limit per solve"}
+    values = {name: _number(form, name, label, problems, form_name="monte-carlo")
+              for name, label in fields.items()}
+    if problems:
+        raise ScenarioError(problems)
+    data: dict[str, Any] = {}
+    for name, key in (("draws", "draws"), ("seed", "seed"), ("delay_days", "delay_days")):
+        if values[name] is not None:
+            value = values[name]
+            data[key] = int(value) if float(value).is_integer() else value
+    for name, key in (("withdraw_pct", "withdraw_probability"),
+                      ("delay_pct", "delay_probability")):
+        if values[name] is not None:
+            data[key] = round(values[name] / 100, 6)
+    if values["time_limit_s"] is not None:
+        data["time_limit_s"] = values["time_limit_s"]
+    return _validated(MonteCarloRequest, data, "monte-carlo")
