@@ -138,8 +138,8 @@ class JobPublic(_Timestamps):
         None, description="the level being optimised, its best value and bound so far")
     error: str | None = None
     queue_position: int | None = Field(
-        None, description="while queued: how many jobs of the service start before it "
-                          "(0: it starts next); shown when the job is read by id")
+        None, description="while queued: its place in the service's queue (1: it starts "
+                          "next, once a solve slot frees); shown when the job is read by id")
     result_status: str | None = Field(None, description="optimal, feasible, infeasible, ...")
     objective: dict[str, float | None] | None = None
     created_at: datetime

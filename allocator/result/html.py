@@ -36,8 +36,10 @@ if TYPE_CHECKING:
 
 def shown(value: Any, kind: str = "text") -> str:
     """A value as a planner reads it: ``US$1,234``, ``12.3%``, ``1,234``, ``2.50 s``; blank for
-    a missing value, yes/no for flags."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    a missing value, yes/no for flags, a list as its items."""
+    if isinstance(value, list | tuple):
+        return ", ".join(shown(v, kind) for v in value)
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -48,7 +50,7 @@ def shown(value: Any, kind: str = "text") -> str:
             return f"{int(value)}"
         return str(value)
     if kind == "money":
-        return f"US${value:,.0f}"
+        return f"-US${-value:,.0f}" if value < 0 else f"US${value:,.0f}"
     if kind == "share":
         return f"{value:.1%}"
     if kind == "gap":
@@ -221,6 +223,60 @@ def stylesheet() -> str:
     loader = environment().loader
     assert loader is not None
     return loader.get_source(environment(), "plan.css")[0]
+
+
+COMPARED = [("status", "Status", "text"),
+            ("weighted_shortfall", "Weighted shortfall (priority-weighted units short)",
+             "count"),
+            ("soft_goal_slack", "Soft-goal slack (persons)", "number"),
+            ("units_filled", "Units filled", "count"), ("units_asked", "Units asked", "count"),
+            ("coverage", "Coverage", "share"),
+            *[(f"filled_p{p}", f"Priority {p} units filled", "count") for p in range(1, 6)],
+            ("cost_usd", "Cost", "money"), ("women_share", "Women share", "share"),
+            ("contributors", "Contributing states", "count"),
+            ("assignments_changed", "Assignments changed from the base", "count")]
+"""The what-if comparison's measures, in briefing order: (column, words, kind)."""
+
+
+def _change(delta: Any, kind: str) -> str:
+    """A variant's change from the base, signed: ``+3``, ``-US$1,200``, ``-2.9 pp`` (a share
+    changes by percentage points)."""
+    text = shown(delta, kind)
+    if not text or delta == 0:
+        return text
+    if kind == "share":
+        return f"{float(delta) * 100:+.1f} pp"
+    return text if text.startswith("-") else "+" + text
+
+
+def comparison_table(frame: pd.DataFrame) -> Table:
+    """A what-if comparison (``allocator.compare``) turned for reading: one row per measure, a
+    column per variant, each variant's change from the base beside it."""
+    records = frame.to_dict(orient="records")
+    columns = [Column("measure", "Measure")]
+    for i, r in enumerate(records):
+        columns.append(Column(f"v{i}", str(r["variant"]), "count"))
+        if i:
+            columns.append(Column(f"d{i}", "change", "count"))
+    rows = []
+    for key, words, kind in COMPARED:
+        if key not in frame.columns:
+            continue
+        row = [words]
+        for i, r in enumerate(records):
+            row.append(shown(r.get(key), kind))
+            if i:
+                row.append(_change(r.get(f"d_{key}"), kind))
+        rows.append(row)
+    return Table("Comparison with the base plan", columns, rows, key="comparison",
+                 note="each variant solved as the base is; a change is the variant minus the "
+                      "base")
+
+
+def comparison_html(frame: pd.DataFrame, *, style: bool = True) -> str:
+    """A what-if comparison as the page and notebooks show it (``comparison_table``)."""
+    return environment().get_template("table.html.j2").render(
+        t=comparison_table(frame), h=3, style=style)
 
 
 def frame_html(frame: pd.DataFrame, title: str = "", *, note: str = "", key: str = "",

@@ -85,10 +85,13 @@ _WORDS = {"usd": "", "id": "", "pct": "%", "p1": "P1", "p2": "P2", "p3": "P3", "
 
 def header_words(name: str) -> str:
     """A snake_case column name as a header: ``cost_usd`` -> ``Cost (US$)``, ``mission_id``
-    -> ``Mission``, ``units_filled`` -> ``Units filled``."""
+    -> ``Mission``, ``units_filled`` -> ``Units filled``, ``d_cost_usd`` -> ``Change in cost
+    (US$)``."""
     parts = name.split("_")
     money_column = "usd" in parts
     words = [_WORDS.get(p, p) for p in parts]
+    if len(parts) > 1 and parts[0] == "d":  # a what-if delta: d_cost_usd -> Change in cost
+        words[0] = "change in"
     text = " ".join(w for w in words if w) or name
     text = text[:1].upper() + text[1:]
     return f"{text} (US$)" if money_column else text

@@ -52,13 +52,13 @@ def check_options(options: SolveOptions, settings: Settings, max_time_limit_s: f
 
 
 def queue_position(session: Any, job: Job) -> int | None:
-    """How many queued jobs of the whole service start before ``job`` (the runner takes them
-    oldest first); None once it is no longer queued."""
+    """``job``'s place in the service's queue, 1 when it starts next (the runner takes queued
+    jobs oldest first); None once it is no longer queued."""
     if job.status != "queued":
         return None
     ahead = session.scalar(select(func.count()).select_from(Job).where(
         Job.status == "queued", Job.created_at < job.created_at)) or 0
-    return int(ahead)
+    return int(ahead) + 1
 
 
 def get_job(session: Any, token: Any, job_id: str) -> Job:

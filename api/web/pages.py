@@ -21,7 +21,13 @@ from starlette.datastructures import FormData
 from allocator import AllocationResult, Scenario, available_backends
 from allocator.backends import DEFAULT_BACKEND
 from allocator.errors import ScenarioError
-from allocator.result.html import frame_html, plan_html, stylesheet, warnings_table
+from allocator.result.html import (
+    comparison_html,
+    frame_html,
+    plan_html,
+    stylesheet,
+    warnings_table,
+)
 from allocator.scenario.schema import TABLE_ROWS
 
 from .. import insight
@@ -370,10 +376,11 @@ def _rendered(job: JobPublic, document: dict[str, Any], scenario_doc: dict[str, 
                   "summary": "Coverage per mission over the draws",
                   "draws": "Every draw", "budget": "Coverage and cost per budget scale"}
         frames = insight.frames(document)
-        out["tables_html"] = [frame_html(frame.head(200), titles.get(name, name), key=name,
-                                         note="the first 200 rows; download for all"
-                                         if len(frame) > 200 else "", style=False)
-                              for name, frame in frames.items()]
+        out["tables_html"] = [
+            comparison_html(frame, style=False) if name == "comparison" else
+            frame_html(frame.head(200), titles.get(name, name), key=name, style=False,
+                       note="the first 200 rows; download for all" if len(frame) > 200 else "")
+            for name, frame in frames.items()]
     _RENDERED[job.id] = out
     while len(_RENDERED) > 16:
         _RENDERED.popitem(last=False)

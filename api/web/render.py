@@ -26,7 +26,9 @@ closed, and a scenario's text can never become script), forms post only here."""
 PAGE_HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    # same-origin, not no-referrer: under no-referrer Chromium sends "Origin: null" with the
+    # page's own form posts, which the origin check (session.same_origin) must refuse.
+    "referrer-policy": "same-origin",
     "x-frame-options": "DENY",
     "cache-control": "no-store",
 }

@@ -25,11 +25,12 @@ from allocator.insight.whatif.changes import Change, apply_changes, read_changes
 from allocator.insight.whatif.compare import (
     DELTA_COLUMNS,
     PRIORITIES,
+    Comparison,
     Variant,
     assignment_changes,
     compare,
     figures,
 )
 
-__all__ = ["DELTA_COLUMNS", "PRIORITIES", "Change", "Variant", "apply_changes",
+__all__ = ["DELTA_COLUMNS", "PRIORITIES", "Change", "Comparison", "Variant", "apply_changes",
            "assignment_changes", "compare", "figures", "read_changes"]

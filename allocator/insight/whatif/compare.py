@@ -12,6 +12,7 @@ from allocator.backends import DEFAULT_BACKEND
 from allocator.errors import Defect, ScenarioError
 from allocator.insight.whatif.changes import Change, apply_changes
 from allocator.plan.deployment import Deployment
+from allocator.result.html import comparison_html
 from allocator.result.result import AllocationResult
 from allocator.scenario.scenario import Scenario
 from allocator.solve import solve
@@ -92,8 +93,9 @@ def compare(base: Scenario | AllocationResult, variants: Mapping[str, Variant], 
             backend: str = DEFAULT_BACKEND, time_limit: float | None = None,
             results: dict[str, AllocationResult] | None = None,
             minimise_changes: bool = False, warm_start: bool = True,
-            progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
-    """Solve the base and each variant; one row each (base first) with figures and deltas.
+            progress: Callable[[int, int], None] | None = None) -> Comparison:
+    """Solve the base and each variant; one row each (base first) with figures and deltas, as a
+    ``Comparison`` (a DataFrame that renders as the service's page in a notebook).
 
     A variant is a change list (applied to the base scenario), a Scenario, or an already
     solved AllocationResult (used as is, as may ``base``). Every change list is applied before
@@ -166,7 +168,20 @@ def _solve_all(base: Scenario | AllocationResult,
     return solved
 
 
-def _comparison(solved: Mapping[str, AllocationResult]) -> pd.DataFrame:
+class Comparison(pd.DataFrame):
+    """``compare()``'s table: a DataFrame in every way, shown in a notebook as the service's
+    page shows it: a row per measure in words, a column per variant and its change."""
+
+    @property
+    def _constructor(self) -> type[Comparison]:
+        # pandas' subclassing hook: operations on a Comparison give a Comparison.
+        return Comparison
+
+    def _repr_html_(self) -> str:
+        return comparison_html(pd.DataFrame(self))
+
+
+def _comparison(solved: Mapping[str, AllocationResult]) -> Comparison:
     """One row per solved scenario with its figures and its deltas against the base."""
     priorities = _priorities(solved.values())
     first = figures(solved["base"], priorities)
@@ -184,4 +199,4 @@ def _comparison(solved: Mapping[str, AllocationResult]) -> pd.DataFrame:
     # Counts stay integers even where a variant has no plan (pandas' nullable Int64).
     counts = [c for c in table.columns if c.removeprefix("d_").startswith(
         ("filled_p", "asked_p", "units_", "contributors")) or c == "assignments_changed"]
-    return table.astype({c: "Int64" for c in counts})
+    return Comparison(table.astype({c: "Int64" for c in counts}))

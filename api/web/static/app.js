@@ -31,7 +31,7 @@ function follow(section) {
     }
     set("job-status", job.status + (job.result_status ? " (" + job.result_status + ")" : ""));
     set("job-queue", job.queue_position === null || job.queue_position === undefined ? "–"
-      : job.queue_position + (job.queue_position === 1 ? " job ahead" : " jobs ahead"));
+      : "number " + job.queue_position + " in the queue");
     const p = job.progress;
     if (p) {
       set("job-level", p.level + " (" + p.level_number + " of " + p.levels + ")");
@@ -73,6 +73,10 @@ function dropzone(zone) {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  // A page answered to a form post (an upload) names its own address: reloading it, or
+  // bookmarking it, then opens the scenario rather than posting the file again.
+  const canonical = document.querySelector("[data-canonical]");
+  if (canonical) window.history.replaceState(null, "", canonical.dataset.canonical);
   const section = document.getElementById("progress");
   if (section && FINISHED.indexOf(section.dataset.status) < 0) follow(section);
   document.querySelectorAll(".dropzone").forEach(dropzone);
