@@ -279,7 +279,12 @@ def test_phone_width_and_keyboard(phone_page: Any, live: LiveService, shots: Pat
     expect(page).to_have_url(re.compile(r"/scenarios$"))
     upload(page, WORKBOOK)
     expect(page.locator("#uploaded")).to_be_visible()
-    for url in (page.url, page.url + "?table=unit_pledges", live.url + "/scenarios"):
+    expect(page).to_have_url(re.compile(r"/scenarios/[0-9a-f]{32}$"))
+    scenario_url = page.url
+    page.get_by_role("button", name="Solve", exact=True).click()
+    expect(page.locator("#table-missions")).to_be_visible(timeout=SOLVE_MS)
+    for url in (page.url, scenario_url, scenario_url + "?table=unit_pledges",
+                live.url + "/scenarios"):
         page.goto(url)
         # Nothing wider than the phone: wide tables scroll inside their own box.
         assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1, url
@@ -321,3 +326,59 @@ def test_each_page_weighs_what_it_loads_from_this_service_only(page: Any, live: 
         weights[name] = {"requests": len(loaded), "bytes": sum(size for _, size in loaded)}
     (shots / "page-weights.json").write_text(json.dumps(weights, indent=2) + "\n")
     assert set(weights) == {"sign-in", "scenarios", "scenario", "plan"}
+
+
+def test_n_minus_1_and_monte_carlo_charts_then_delete(page: Any, live: LiveService,
+                                                      shots: Path) -> None:
+    token = live.planner_token("sweeps")
+    sign_in(page, live, token)
+    upload(page, name="small.json", data=json.dumps(read_scenario(SMALL).to_document()).encode())
+    expect(page).to_have_url(re.compile(r"/scenarios/[0-9a-f]{32}$"))
+    scenario_url = page.url
+
+    def loaded_chart() -> None:
+        chart = page.locator("#chart")
+        expect(chart).to_be_visible(timeout=SOLVE_MS)
+        # Drawn by the library as SVG and loaded under the page's CSP.
+        page.wait_for_function("document.getElementById('chart').naturalWidth > 0")
+
+    page.get_by_label("Withdraw each").select_option("state")
+    page.get_by_role("button", name="Run N-1").click()
+    expect(page.locator("#table-n_minus_1")).to_be_visible(timeout=SOLVE_MS)
+    loaded_chart()
+    page.locator("#chart").screenshot(path=str(shots / "tornado.png"))
+    # One row per state that pledges anything: each is withdrawn in turn.
+    small = read_scenario(SMALL)
+    states = ({u.state for u in small.unit_pledges} | {q.state for q in small.equipment_pledges}
+              | {f.donor for f in small.funding_pledges})
+    expect(page.locator("#table-n_minus_1 tbody tr")).to_have_count(len(states))
+
+    page.goto(scenario_url)
+    page.get_by_label("Draws", exact=True).fill("20")
+    page.get_by_role("button", name="Run Monte Carlo").click()
+    expect(page.locator("#table-summary")).to_be_visible(timeout=SOLVE_MS)
+    loaded_chart()
+    expect(page.locator("#job-done")).to_have_text("20 of 20")
+
+    # Deleting asks first; once confirmed the scenario and its jobs are gone.
+    page.goto(scenario_url)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete this scenario and its results").click()
+    expect(page.locator(".notice")).to_contain_text("deleted")
+    with live.client(token) as client:
+        assert client.get("/v1/scenarios").json()["count"] == 0
+        assert client.get("/v1/jobs").json()["count"] == 0
+
+
+def test_a_revoked_token_returns_to_the_sign_in(page: Any, live: LiveService) -> None:
+    admin = live.cli_token("admin", "revoked")
+    with httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {admin}"}) as c:
+        made = c.post("/v1/tokens", json={"name": "leaver", "role": "planner",
+                                          "workspace": "revoked"}).json()
+        sign_in(page, live, made["token"])
+        assert c.delete(f"/v1/tokens/{made['id']}").status_code == 200
+    page.reload()
+    expect(page).to_have_url(re.compile(r"/sign-in\?m=revoked$"))
+    expect(page.locator(".notice")).to_contain_text("revoked")
+    # The cookie went with it: the next visit asks to sign in, with no stale session.
+    assert [c for c in page.context.cookies() if c["name"] == "pa_session"] == []
