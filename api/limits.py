@@ -1,4 +1,9 @@
-"""A request body larger than the limit is refused before the app reads it (HTTP 413)."""
+"""A request body larger than the limit is refused before the app reads it (HTTP 413).
+
+The API answers the refusal in its JSON form here. A page's form post (any path outside
+``/v1``) reaches its route with an empty body and ``TOO_LARGE`` in its scope instead, so the
+page can say it in the page (a planner's browser would show the JSON as a bare document).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,9 @@ import json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import body
+
+TOO_LARGE = "allocator.body_too_large"
+"""Scope key a page route finds set (to the limit in bytes) when its body was refused."""
 
 
 class BodyLimit:
@@ -24,7 +32,7 @@ class BodyLimit:
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None:
             if declared.isdigit() and int(declared) > self.max_bytes:
-                await self._refuse(send)
+                await self._refuse(scope, send)
                 return
             await self.app(scope, receive, send)
             return
@@ -37,7 +45,7 @@ class BodyLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                await self._refuse(send)
+                await self._refuse(scope, send)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -54,7 +62,13 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        if not scope["path"].startswith("/v1"):
+            async def nothing() -> Message:
+                return {"type": "http.request", "body": b"", "more_body": False}
+
+            await self.app({**scope, TOO_LARGE: self.max_bytes}, nothing, send)
+            return
         content = json.dumps(body(
             "upload_too_large", f"the request body is larger than {self.max_bytes:,} bytes "
             "(ALLOCATOR_MAX_UPLOAD_BYTES); send a smaller file or ask an admin")).encode()

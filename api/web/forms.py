@@ -4,6 +4,7 @@ cannot be read is a located problem (the form, the field, what to change), like 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,12 +28,15 @@ def _number(form: Form, name: str, label: str, problems: list[Defect], *,
     if not text:
         return None
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
+        value = math.nan
+    if not math.isfinite(value):  # float() takes "nan" and "inf"
         problems.append(Defect(table=form_name, column=name, source="page",
                                message=f"{label}: {text[:40]!r} is not a number; type digits, "
                                        "e.g. 1.2"))
         return None
+    return value
 
 
 def _validated(model: type[BaseModel], data: dict[str, Any], form_name: str) -> Any:

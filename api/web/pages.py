@@ -36,6 +36,7 @@ from ..db import Job, JobResult, ScenarioRecord
 from ..db import page as db_page
 from ..deps import token_of
 from ..errors import ApiError
+from ..limits import TOO_LARGE
 from ..routes import insight as insight_routes
 from ..routes import jobs as job_routes
 from ..routes import scenarios as scenario_routes
@@ -131,6 +132,8 @@ async def posted(request: Request, role: Role) -> tuple[SignedIn, FormData]:
     if not me.can(role):
         raise Refused(_refused(request, me, 403, f"This needs the {role.value} role; your "
                                                  f"token is {me.token.role}."))
+    if TOO_LARGE in request.scope:
+        raise Refused(_refused(request, me, 413, too_large(request.scope[TOO_LARGE])))
     settings = request.app.state.settings
     try:
         form = await request.form(max_files=1, max_fields=30,
@@ -144,6 +147,12 @@ async def posted(request: Request, role: Role) -> tuple[SignedIn, FormData]:
                                                  "security check failed); reload the page "
                                                  "and send it again."))
     return me, form
+
+
+def too_large(limit: int) -> str:
+    return (f"The file is larger than this service takes ({limit / 1e6:,.1f} MB, "
+            "ALLOCATOR_MAX_UPLOAD_BYTES): zip the CSV folder, or ask an admin to raise "
+            "the limit.")
 
 
 def _problems(err: ScenarioError | ApiError) -> tuple[str, list[dict[str, Any]]]:
@@ -217,6 +226,12 @@ async def scenarios_page(request: Request, offset: int = 0, m: str = "") -> Resp
 
 @router.post("/scenarios")
 async def upload(request: Request) -> Response:
+    me = await signed_in(request)
+    if TOO_LARGE in request.scope and me.can(Role.planner):
+        # Nothing was read, so nothing can change: the page says so where the file was chosen.
+        listing = await run_in_threadpool(_scenario_list, request, me, 0)
+        return page(request, "scenarios.html", signed_in=me, status_code=413,
+                    upload_error=too_large(request.scope[TOO_LARGE]), **listing)
     me, _ = await posted(request, Role.planner)
     settings = request.app.state.settings
     try:
@@ -245,6 +260,8 @@ def _scenario_detail(request: Request, me: SignedIn, scenario_id: str, table: st
     table = table if table in TABLE_ROWS else next(
         (t for t in TABLE_ROWS if document.get(t)), "missions")
     rows = document.get(table) or []
+    # Past the end: the last page, so the note and the links stay true.
+    offset = min(offset, max(0, (len(rows) - 1) // ROWS_PER_PAGE * ROWS_PER_PAGE))
     shown_rows = rows[offset:offset + ROWS_PER_PAGE]
     frame = pd.DataFrame(shown_rows)
     return {

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -251,6 +252,20 @@ CHANGE_KINDS: dict[str, Callable[[_Draft, Any], None]] = {
 }
 
 
+def _finite(value: Any, field: str = "") -> None:
+    """Refuse NaN and infinity anywhere in a change: in a table a NaN cell means "blank", so a
+    NaN ceiling or target would silently remove it rather than set it."""
+    if isinstance(value, float) and not math.isfinite(value):
+        where = f"{field}: " if field else ""
+        raise _Bad(f"{where}{shown(value)} is not a number; give a finite number")
+    if isinstance(value, Mapping):
+        for name, item in value.items():
+            _finite(item, str(name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _finite(item, field)
+
+
 def apply_changes(base: Scenario, changes: Sequence[Change], *,
                   source: str | None = None) -> Scenario:
     """A new validated scenario: ``base`` with ``changes`` applied in order (base untouched).
@@ -280,6 +295,7 @@ def apply_changes(base: Scenario, changes: Sequence[Change], *,
                 f"expected one of {', '.join(CHANGE_KINDS)}"), number, str(key), source))
             continue
         try:
+            _finite(value)
             # Later changes see earlier ones, so a new mission can get new requirements.
             CHANGE_KINDS[key](draft, value)
         except _Bad as bad:
