@@ -39,12 +39,12 @@ def shown(value: Any, kind: str = "text") -> str:
     a missing value, yes/no for flags, a list as its items."""
     if isinstance(value, list | tuple):
         return ", ".join(shown(v, kind) for v in value)
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars, numpy bools too
+        value = value.item()
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
-        value = value.item()
     if not isinstance(value, int | float) or kind == "text":
         if isinstance(value, float) and value.is_integer():
             return f"{int(value)}"
@@ -88,7 +88,8 @@ def table(title: str, frame: pd.DataFrame, columns: Sequence[Column] | None = No
     columns = list(columns) if columns is not None else columns_of(frame)
     rows = [[shown(record.get(c.key), c.kind) for c in columns]
             for record in frame.to_dict(orient="records")]
-    return Table(title, columns, rows, note, key or title.lower().replace(" ", "-"))
+    return Table(title, columns, rows, note,
+                 key or title.lower().replace(" ", "-") or f"{len(columns)}-columns")
 
 
 def _mission_rows(result: AllocationResult) -> pd.DataFrame:
@@ -132,11 +133,25 @@ MISSION_COLUMNS = [
 """The missions table: units in the values (US$, %, persons), so headers stay short."""
 
 
+SECTIONS = {"the requirements and why sheets": "the short lines below",
+            "the unused_pledges and why sheets": "the unused pledges below",
+            "the diagnosis sheet": "the rules in conflict below",
+            "the warnings sheet": "the warnings below"}
+"""The summary's pointers to the workbook's sheets, and the sections of the page they mean."""
+
+
+def _here(meaning: str) -> str:
+    for sheet, section in SECTIONS.items():
+        meaning = meaning.replace(sheet, section)
+    return meaning
+
+
 def plan_tables(result: AllocationResult) -> list[Table]:
     """The plan's sections as tables, in briefing order (empty sections left out)."""
-    # Each summary row has its own kind of value (money, persons, seconds).
+    # Each summary row has its own kind of value (money, persons, seconds); its pointers to
+    # the workbook's sheets point to this page's sections instead.
     summary = [[shown(r.get("item")), shown(r.get("value"), r.get("kind") or "text"),
-                shown(r.get("bound"), r.get("kind") or "text"), shown(r.get("meaning"))]
+                shown(r.get("bound"), r.get("kind") or "text"), _here(shown(r.get("meaning")))]
                for r in summary_rows(result, len(result.warnings))]
     tables = [Table("Summary", [Column("item", "Item"), Column("value", "Value"),
                                 Column("bound", "Best bound"), Column("meaning", "What it means")],
@@ -161,7 +176,7 @@ def plan_tables(result: AllocationResult) -> list[Table]:
             tables.append(table(
                 "Unused pledges and why", pledges, [
                     Column("about", "Kind"), Column("id", "Pledge"), Column("state", "State"),
-                    Column("what", "Offer"), Column("amount", "Unused"),
+                    Column("what", "Offer"), Column("amount", "Unused", "count"),
                     Column("words", "Why")], key="unused-pledges"))
         contributors = contributors_table(result)
         if len(contributors):
@@ -178,11 +193,12 @@ def plan_tables(result: AllocationResult) -> list[Table]:
             Column("mission_id", "Mission"), Column("message", "In words")],
             note="together these rules cannot all hold", key="conflict"))
         relax = d.relaxation_table()
-        relax["amount"] = [shown(a, "money" if u == "US$" else "number")
+        relax["amount"] = [shown(a, "money" if u == "US$" else "count"
+                                 if float(a).is_integer() else "number")
                            for a, u in zip(relax.amount, relax.unit, strict=True)]
         tables.append(table("Least relaxation", relax, [
             Column("kind", "Rule kind"), Column("rule_id", "Rule"),
-            Column("mission_id", "Mission"), Column("amount", "Relax by"),
+            Column("mission_id", "Mission"), Column("amount", "Relax by", "count"),
             Column("unit", "Unit"), Column("message", "In words")],
             note="the smallest change to these rules that gives a plan", key="relaxation"))
     if result.warnings:
@@ -242,10 +258,10 @@ def _change(delta: Any, kind: str) -> str:
     """A variant's change from the base, signed: ``+3``, ``-US$1,200``, ``-2.9 pp`` (a share
     changes by percentage points)."""
     text = shown(delta, kind)
+    if text and kind == "share":
+        return "0.0 pp" if delta == 0 else f"{float(delta) * 100:+.1f} pp"
     if not text or delta == 0:
         return text
-    if kind == "share":
-        return f"{float(delta) * 100:+.1f} pp"
     return text if text.startswith("-") else "+" + text
 
 

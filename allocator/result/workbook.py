@@ -497,17 +497,20 @@ def summary_rows(result: AllocationResult, warnings: int) -> list[dict[str, Any]
              if len(result.unused_pledges) else ""},
         ]
     elif result.diagnosis is not None and not result.diagnosis.feasible:
-        rows.append({"item": "Diagnosis", "value": f"{len(result.diagnosis.conflict)} rules in "
-                     f"conflict; least relaxation: {len(result.diagnosis.relaxation)} rules",
+        conflict, relax = len(result.diagnosis.conflict), len(result.diagnosis.relaxation)
+        rows.append({"item": "Diagnosis", "value": f"{conflict} rule{'' if conflict == 1 else 's'}"
+                     f" in conflict; least relaxation: {relax} rule{'' if relax == 1 else 's'}",
                      "meaning": "see the diagnosis sheet"})
     gap = result.gap
     rows += [
         {"item": "Period (months)", "value": sc.policy.period_months, "kind": "count"},
         {"item": "Objective mode", "value": result.objective_mode},
         {"item": "Backend", "value": result.backend},
-        {"item": "Solve time", "value": round(result.runtime_s, 2), "kind": "seconds",
+        # From the 4 decimals the JSON keeps, so a result read back shows the same figure.
+        {"item": "Solve time", "value": round(round(result.runtime_s, 4), 2), "kind": "seconds",
          "meaning": "from the call to the verified result"},
-        {"item": "Model build time", "value": round(result.build_s, 2), "kind": "seconds"},
+        {"item": "Model build time", "value": round(round(result.build_s, 4), 2),
+         "kind": "seconds"},
         {"item": "Verified", "value": "yes" if result.is_feasible() else "no",
          "meaning": "the independent verifier rechecked every hard rule of the plan"
          if result.is_feasible() else ("no plan to verify" if result.plan is None

@@ -177,7 +177,9 @@ class Comparison(pd.DataFrame):
         # pandas' subclassing hook: operations on a Comparison give a Comparison.
         return Comparison
 
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | None:
+        if "variant" not in self.columns:  # reshaped (indexed, a few columns): pandas' view
+            return pd.DataFrame(self)._repr_html_()  # type: ignore[operator]
         return comparison_html(pd.DataFrame(self))
 
 
