@@ -87,8 +87,9 @@ def start_solve(scenario_id: str, session: SessionDep, token: Planner, settings:
 def queue_job(session: Any, token: Any, settings: Settings, runner: Any, response: Response,
               scenario_id: str, *, backend: str, time_limit_s: float,
               objective_mode: str | None = None, kind: str = "solve",
-              parameters: dict[str, Any] | None = None) -> Job:
-    """Store a queued job (429 past the token's limit), wake the runner, point at the job."""
+              parameters: dict[str, Any] | None = None) -> JobPublic:
+    """Store a queued job (429 past the token's limit), wake the runner, point at the job; the
+    answer carries its place in the queue, as reading it by id does."""
     waiting = session.scalar(select(func.count()).select_from(Job).where(
         Job.token_id == token.id, Job.status.in_(ACTIVE))) or 0
     if waiting >= settings.max_queued_jobs_per_token:
@@ -104,9 +105,11 @@ def queue_job(session: Any, token: Any, settings: Settings, runner: Any, respons
     session.add(job)
     session.flush()
     session.commit()
+    public = JobPublic.model_validate(job).model_copy(
+        update={"queue_position": queue_position(session, job)})
     runner.notify()
     response.headers["Location"] = f"/v1/jobs/{job.id}"
-    return job
+    return public
 
 
 @router.get("/v1/jobs", response_model=JobsPublic, responses=ERRORS)
