@@ -101,3 +101,31 @@ def page(browser: Any) -> Iterator[Any]:
 def phone_page(browser: Any) -> Iterator[Any]:
     """A page in a fresh phone-sized context (390x844), downloads accepted."""
     yield from _page(browser, PHONE)
+
+
+class Tokens:
+    """New tokens of any role and workspace, made through ``POST /v1/tokens`` with one admin
+    token from ``allocator token create`` (each CLI call starts a Python process: about 2 s)."""
+
+    def __init__(self, live: LiveService):
+        self.live = live
+        self.admin = live.cli_token("admin", "default")
+
+    def make(self, role: str, workspace: str, name: str = "") -> dict[str, Any]:
+        """The created token's record, its secret under ``token``."""
+        import httpx
+
+        made = httpx.post(f"{self.live.url}/v1/tokens", timeout=10,
+                          headers={"Authorization": f"Bearer {self.admin}"},
+                          json={"name": name or role, "role": role, "workspace": workspace})
+        assert made.status_code == 201, made.text
+        return made.json()
+
+    def __call__(self, role: str, workspace: str) -> str:
+        """A new token's secret."""
+        return self.make(role, workspace)["token"]
+
+
+@pytest.fixture(scope="session")
+def tokens(live: LiveService) -> Tokens:
+    return Tokens(live)

@@ -27,6 +27,7 @@ from allocator import AllocationResult, Scenario, read_scenario
 
 from ..api.live import LiveService, wait_for_job
 from ..helpers import mission, pledge, req, scenario
+from .conftest import Tokens
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKBOOK = ROOT / "examples" / "un_2025.xlsx"
@@ -73,14 +74,39 @@ def library_result(live: LiveService, token: str, job_id: str) -> AllocationResu
     return AllocationResult.from_dict(document, Scenario.model_validate(stored))
 
 
+def library_result_scenario_id(live: LiveService, token: str, job_id: str) -> str:
+    with live.client(token) as client:
+        return client.get(f"/v1/jobs/{job_id}").json()["scenario_id"]
+
+
 def count_scenarios(live: LiveService, token: str) -> int:
     with live.client(token) as client:
         return client.get("/v1/scenarios").json()["count"]
 
 
-def test_the_planners_whole_path(page: Any, live: LiveService, shots: Path,
-                                 tmp_path: Path) -> None:
-    token = live.planner_token("path")
+def page_weights(page: Any, live: LiveService, paths: dict[str, str]) -> dict[str, Any]:
+    """Bytes transferred (bodies and headers) on a first load, cold cache, of each page, in a
+    fresh context signed in as ``page`` is; every request must go to the service itself."""
+    weights: dict[str, dict[str, int]] = {}
+    for name, path in paths.items():
+        context = page.context.browser.new_context(viewport={"width": 1280, "height": 800})
+        context.add_cookies(page.context.cookies())
+        fresh = context.new_page()
+        loaded: list[tuple[str, int]] = []
+        fresh.on("requestfinished", lambda request, into=loaded: into.append(
+            (request.url, request.sizes()["responseBodySize"]
+             + request.sizes()["responseHeadersSize"])))
+        fresh.goto(live.url + path, wait_until="networkidle")
+        time.sleep(0.2)
+        context.close()
+        assert loaded and all(url.startswith(live.url) for url, _ in loaded), loaded
+        weights[name] = {"requests": len(loaded), "bytes": sum(size for _, size in loaded)}
+    return weights
+
+
+def test_the_planners_whole_path(
+        page: Any, live: LiveService, tokens: Tokens, shots: Path, tmp_path: Path) -> None:
+    token = tokens("planner", "path")
     sign_in(page, live, token)
     page.screenshot(path=str(shots / "scenarios.png"), full_page=True)
     upload(page, WORKBOOK)
@@ -139,10 +165,17 @@ def test_the_planners_whole_path(page: Any, live: LiveService, shots: Path,
     expect(page.locator("#table-assignment_changes")).to_be_visible()
     page.locator("#table-comparison").screenshot(path=str(shots / "whatif.png"))
 
+    # What each page of this path weighs on a first load (the README and the note quote it).
+    scenario_id = library_result_scenario_id(live, token, job_id)
+    weights = page_weights(page, live, {
+        "sign-in": "/sign-in", "scenarios": "/scenarios",
+        "scenario": f"/scenarios/{scenario_id}", "plan": f"/jobs/{job_id}"})
+    (shots / "page-weights.json").write_text(json.dumps(weights, indent=2) + "\n")
 
-def test_a_bad_file_shows_every_problem_and_stores_nothing(page: Any, live: LiveService,
-                                                           shots: Path) -> None:
-    token = live.planner_token("bad-file")
+
+def test_a_bad_file_shows_every_problem_and_stores_nothing(
+        page: Any, live: LiveService, tokens: Tokens, shots: Path) -> None:
+    token = tokens("planner", "bad-file")
     sign_in(page, live, token)
     before = count_scenarios(live, token)
     document = read_scenario(SMALL).to_document()
@@ -159,8 +192,9 @@ def test_a_bad_file_shows_every_problem_and_stores_nothing(page: Any, live: Live
     assert count_scenarios(live, token) == before
 
 
-def test_live_progress_queue_position_and_cancel(page: Any, live: LiveService) -> None:
-    token = live.planner_token("live")
+def test_live_progress_queue_position_and_cancel(
+        page: Any, live: LiveService, tokens: Tokens) -> None:
+    token = tokens("planner", "live")
     sign_in(page, live, token)
     upload(page, name="small.json", data=json.dumps(read_scenario(SMALL).to_document()).encode())
     # The answer to the upload names the scenario's own address (reload opens, not re-posts).
@@ -194,18 +228,15 @@ def test_live_progress_queue_position_and_cancel(page: Any, live: LiveService) -
     expect(page.locator("#table-missions")).to_be_visible(timeout=SOLVE_MS)
 
 
-def test_an_analyst_reads_and_downloads_but_changes_nothing(page: Any,
-                                                            live: LiveService) -> None:
-    planner = live.planner_token("read-only")
+def test_an_analyst_reads_and_downloads_but_changes_nothing(
+        page: Any, live: LiveService, tokens: Tokens) -> None:
+    planner = tokens("planner", "read-only")
     with live.client(planner) as client:
         made = client.post("/v1/scenarios", json=read_scenario(SMALL).to_document())
         scenario_id = made.json()["id"]
         job = client.post(f"/v1/scenarios/{scenario_id}/solve", json={"backend": "cbc"})
         wait_for_job(client, job.json()["id"], 120)
-        admin = live.cli_token("admin", "read-only")
-    with httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {admin}"}) as c:
-        analyst = c.post("/v1/tokens", json={"name": "ana", "role": "analyst",
-                                             "workspace": "read-only"}).json()["token"]
+    analyst = tokens("analyst", "read-only")
     sign_in(page, live, analyst)
     expect(page.locator("#who")).to_contain_text("analyst")
     expect(page.locator("#upload-form")).to_have_count(0)
@@ -224,14 +255,15 @@ HOSTILE = "<script>alert(1)</script>"
 QUOTED = '"onerror=alert(1) x="'
 
 
-def test_scenario_text_is_shown_as_text_never_run(page: Any, live: LiveService) -> None:
+def test_scenario_text_is_shown_as_text_never_run(
+        page: Any, live: LiveService, tokens: Tokens) -> None:
     document = read_scenario(SMALL).to_document()
     document["name"] = HOSTILE
     document["missions"][0]["name"] = HOSTILE
     document["member_states"][0]["name"] = QUOTED
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    sign_in(page, live, live.planner_token("escape"))
+    sign_in(page, live, tokens("planner", "escape"))
     upload(page, name="hostile.json", data=json.dumps(document).encode())
     expect(page.locator("#scenario-name")).to_have_text(HOSTILE)
     page.get_by_role("link", name=re.compile("^member states")).click()
@@ -249,13 +281,13 @@ def test_scenario_text_is_shown_as_text_never_run(page: Any, live: LiveService) 
     assert dialogs == []
 
 
-def test_an_infeasible_scenario_shows_its_diagnosis(page: Any, live: LiveService,
-                                                    shots: Path) -> None:
+def test_an_infeasible_scenario_shows_its_diagnosis(
+        page: Any, live: LiveService, tokens: Tokens, shots: Path) -> None:
     # One mandatory battalion line whose only pledge costs more than the mission's budget.
     infeasible = scenario(missions=[mission("M1", budget_usd=1_000_000)],
                           requirements=[req("R1", "INF_BN", 1, mandatory=True)],
                           unit_pledges=[pledge("P1", personnel_per_unit=800)])
-    sign_in(page, live, live.planner_token("infeasible"))
+    sign_in(page, live, tokens("planner", "infeasible"))
     upload(page, name="infeasible.json", data=json.dumps(infeasible.to_document()).encode())
     page.get_by_role("button", name="Solve", exact=True).click()
     expect(page.locator("#table-conflict")).to_be_visible(timeout=SOLVE_MS)
@@ -266,7 +298,8 @@ def test_an_infeasible_scenario_shows_its_diagnosis(page: Any, live: LiveService
     page.screenshot(path=str(shots / "diagnosis.png"), full_page=True)
 
 
-def test_phone_width_and_keyboard(phone_page: Any, live: LiveService, shots: Path) -> None:
+def test_phone_width_and_keyboard(
+        phone_page: Any, live: LiveService, tokens: Tokens, shots: Path) -> None:
     page = phone_page
     page.goto(live.url + "/sign-in")
     # Keyboard only: focus the token field, type, Enter submits.
@@ -274,7 +307,7 @@ def test_phone_width_and_keyboard(phone_page: Any, live: LiveService, shots: Pat
     page.keyboard.press("Tab")  # the brand link
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "token"
-    page.keyboard.type(live.planner_token("phone"))
+    page.keyboard.type(tokens("planner", "phone"))
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/scenarios$"))
     upload(page, WORKBOOK)
@@ -298,40 +331,9 @@ def test_phone_width_and_keyboard(phone_page: Any, live: LiveService, shots: Pat
     assert [name for name, labelled in controls if not labelled] == []
 
 
-def test_each_page_weighs_what_it_loads_from_this_service_only(page: Any, live: LiveService,
-                                                               shots: Path) -> None:
-    """Bytes transferred on a first load (cold cache) of each page, every request to the
-    service itself; written to page-weights.json beside the screenshots."""
-    token = live.planner_token("weights")
-    with live.client(token) as client:
-        scenario_id = client.post("/v1/scenarios", files={
-            "file": ("un_2025.xlsx", WORKBOOK.read_bytes())}).json()["id"]
-        job_id = client.post(f"/v1/scenarios/{scenario_id}/solve",
-                             json={"backend": "cbc"}).json()["id"]
-        wait_for_job(client, job_id, 180)
-    sign_in(page, live, token)
-    weights: dict[str, dict[str, int]] = {}
-    for name, path in (("sign-in", "/sign-in"), ("scenarios", "/scenarios"),
-                       ("scenario", f"/scenarios/{scenario_id}"), ("plan", f"/jobs/{job_id}")):
-        context = page.context.browser.new_context(viewport={"width": 1280, "height": 800})
-        context.add_cookies(page.context.cookies())
-        fresh = context.new_page()
-        loaded: list[tuple[str, int]] = []
-        fresh.on("requestfinished", lambda request, into=loaded: into.append(
-            (request.url, request.sizes()["responseBodySize"]
-             + request.sizes()["responseHeadersSize"])))
-        fresh.goto(live.url + path, wait_until="networkidle")
-        time.sleep(0.2)
-        context.close()
-        assert loaded and all(url.startswith(live.url) for url, _ in loaded), loaded
-        weights[name] = {"requests": len(loaded), "bytes": sum(size for _, size in loaded)}
-    (shots / "page-weights.json").write_text(json.dumps(weights, indent=2) + "\n")
-    assert set(weights) == {"sign-in", "scenarios", "scenario", "plan"}
-
-
-def test_n_minus_1_and_monte_carlo_charts_then_delete(page: Any, live: LiveService,
-                                                      shots: Path) -> None:
-    token = live.planner_token("sweeps")
+def test_n_minus_1_and_monte_carlo_charts_then_delete(
+        page: Any, live: LiveService, tokens: Tokens, shots: Path) -> None:
+    token = tokens("planner", "sweeps")
     sign_in(page, live, token)
     upload(page, name="small.json", data=json.dumps(read_scenario(SMALL).to_document()).encode())
     expect(page).to_have_url(re.compile(r"/scenarios/[0-9a-f]{32}$"))
@@ -371,13 +373,13 @@ def test_n_minus_1_and_monte_carlo_charts_then_delete(page: Any, live: LiveServi
         assert client.get("/v1/jobs").json()["count"] == 0
 
 
-def test_a_revoked_token_returns_to_the_sign_in(page: Any, live: LiveService) -> None:
-    admin = live.cli_token("admin", "revoked")
-    with httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {admin}"}) as c:
-        made = c.post("/v1/tokens", json={"name": "leaver", "role": "planner",
-                                          "workspace": "revoked"}).json()
-        sign_in(page, live, made["token"])
-        assert c.delete(f"/v1/tokens/{made['id']}").status_code == 200
+def test_a_revoked_token_returns_to_the_sign_in(
+        page: Any, live: LiveService, tokens: Tokens) -> None:
+    made = tokens.make("planner", "revoked", "leaver")
+    sign_in(page, live, made["token"])
+    with httpx.Client(base_url=live.url,
+                      headers={"Authorization": f"Bearer {tokens.admin}"}) as admin:
+        assert admin.delete(f"/v1/tokens/{made['id']}").status_code == 200
     page.reload()
     expect(page).to_have_url(re.compile(r"/sign-in\?m=revoked$"))
     expect(page.locator(".notice")).to_contain_text("revoked")
