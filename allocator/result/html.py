@@ -180,8 +180,11 @@ def plan_tables(result: AllocationResult) -> list[Table]:
                     Column("words", "Why")], key="unused-pledges"))
         contributors = contributors_table(result)
         if len(contributors):
+            names = {m.code: m.name for m in result.scenario.member_states}
+            contributors["state_name"] = [names.get(c, "") for c in contributors.state]
             tables.append(table("Contributors", contributors, [
                 Column("mission_id", "Mission"), Column("state", "State"),
+                Column("state_name", "Name"),
                 Column("units", "Units", "count"), Column("personnel", "Personnel", "count"),
                 Column("women", "Women", "count"),
                 Column("share", "Share of mission personnel", "share"),

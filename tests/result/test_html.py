@@ -187,7 +187,8 @@ def test_known_unused_pledges(known: AllocationResult) -> None:
 
 def test_known_contributors(known: AllocationResult) -> None:
     assert records(by_key(known)["contributors"]) == [{
-        "Mission": "M1", "State": "AAA", "Units": "1", "Personnel": "800", "Women": "80",
+        "Mission": "M1", "State": "AAA", "Name": "", "Units": "1", "Personnel": "800",
+        "Women": "80",
         "Share of mission personnel": "100.0%", "Cost": COST}]
 
 
@@ -248,7 +249,10 @@ def test_every_section_of_a_dataset_plan(small: AllocationResult) -> None:
     short = small.requirements[small.requirements.shortfall > 0]
     assert {r[0] for r in t["short-lines"].rows} == set(short.requirement_id)
     assert {r[1] for r in t["unused-pledges"].rows} == set(small.unused_pledges.pledge_id)
-    persons = sum(int(r[3].replace(",", "")) for r in t["contributors"].rows)
+    names = {m.code: m.name for m in small.scenario.member_states}
+    assert all(r[2] == names[r[1]] for r in t["contributors"].rows)
+    assert any(r[2] for r in t["contributors"].rows)  # the family's states have names
+    persons = sum(int(r[4].replace(",", "")) for r in t["contributors"].rows)
     assert persons == int(small.missions.personnel.sum())
 
 
