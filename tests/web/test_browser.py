@@ -181,7 +181,15 @@ def test_a_bad_file_shows_every_problem_and_stores_nothing(
     document = read_scenario(SMALL).to_document()
     document["missions"][0]["budget_usd"] = "lots"
     del document["member_states"]
-    upload(page, name="broken.json", data=json.dumps(document).encode())
+    # Dropped on the drop zone rather than chosen: the page's script puts it in the form.
+    dropped = page.evaluate_handle("""text => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([text], "broken.json", {type: "application/json"}));
+        return transfer;
+    }""", json.dumps(document))
+    page.locator("#dropzone").dispatch_event("drop", {"dataTransfer": dropped})
+    expect(page.locator("#chosen")).to_have_text("Chosen: broken.json")
+    page.get_by_role("button", name="Upload and check").click()
     expect(page.locator("#upload-error")).to_contain_text("was not stored")
     problems = page.locator("#table-problems tbody tr")
     expect(problems.first).to_be_visible()
