@@ -1,5 +1,6 @@
 """The library's charts (``allocator.plotting``) as SVG for the pages: coverage by mission of a
-plan, the N-1 tornado, the Monte Carlo coverage distribution. Served as images (``<img>``), so
+plan, the N-1 tornado, cost and coverage against budget, the Monte Carlo coverage
+distribution. Served as images (``<img>``), so
 a scenario's text inside a chart can never run as script."""
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from typing import Any
 import pandas as pd
 
 from allocator import AllocationResult
-from allocator.plotting import coverage_by_mission, coverage_distribution, tornado
+from allocator.plotting import cost_vs_budget, coverage_by_mission, coverage_distribution, tornado
 
-CHARTS = {"solve": "coverage", "n-1": "tornado", "monte-carlo": "distribution"}
+CHARTS = {"solve": "coverage", "n-1": "tornado", "monte-carlo": "distribution",
+          "budget": "budget"}
 """The chart of each job kind that has one."""
 
 
@@ -34,4 +36,6 @@ def chart(kind: str, result: AllocationResult | None,
         return svg(tornado(tables["n_minus_1"]))
     if kind == "monte-carlo":
         return svg(coverage_distribution(tables["draws"]))
+    if kind == "budget":
+        return svg(cost_vs_budget(tables["budget"]))
     raise KeyError(kind)

@@ -12,7 +12,13 @@ from pydantic import BaseModel, ValidationError
 
 from allocator.errors import Defect, ScenarioError
 
-from ..schemas import MonteCarloRequest, NMinus1Request, SolveOptions, WhatIfRequest
+from ..schemas import (
+    BudgetSweepRequest,
+    MonteCarloRequest,
+    NMinus1Request,
+    SolveOptions,
+    WhatIfRequest,
+)
 
 Form = Mapping[str, Any]
 
@@ -154,3 +160,30 @@ def monte_carlo_request(form: Form) -> MonteCarloRequest:
     if values["time_limit_s"] is not None:
         data["time_limit_s"] = values["time_limit_s"]
     return _validated(MonteCarloRequest, data, "monte-carlo")
+
+
+def budget_request(form: Form) -> BudgetSweepRequest:
+    """The budget sweep form: the factors every budget is scaled by, e.g. ``0.5, 0.75, 1``."""
+    problems: list[Defect] = []
+    scales: list[float] = []
+    for part in _text(form, "scales").replace(";", ",").split(","):
+        if not part.strip():
+            continue
+        try:
+            value = float(part)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            problems.append(Defect(table="budget", column="scales", source="page",
+                                   message=f"Scale budgets by: {part.strip()[:40]!r} is not a "
+                                           "number; type factors such as 0.8, 1, 1.2"))
+        scales.append(value)
+    limit = _number(form, "time_limit_s", "Time limit per solve", problems, form_name="budget")
+    if problems:
+        raise ScenarioError(problems)
+    data: dict[str, Any] = {"backend": _text(form, "backend") or SolveOptions().backend}
+    if scales:
+        data["scales"] = scales
+    if limit is not None:
+        data["time_limit_s"] = limit
+    return _validated(BudgetSweepRequest, data, "budget")

@@ -341,9 +341,11 @@ def _queue(request: Request, me: SignedIn, scenario_id: str, kind: str, body: An
 
 @router.post("/scenarios/{scenario_id}/{action}")
 async def start(request: Request, scenario_id: str, action: str) -> Response:
-    """Solve, what-if, N-1 and Monte Carlo: each form queues the API's job and opens it."""
+    """Solve, what-if, N-1, budget sweep and Monte Carlo: each form queues the API's job and
+    opens it."""
     parsers = {"solve": forms.solve_options, "whatif": forms.whatif_request,
-               "n-1": forms.n_minus_1_request, "monte-carlo": forms.monte_carlo_request}
+               "n-1": forms.n_minus_1_request, "monte-carlo": forms.monte_carlo_request,
+               "budget": forms.budget_request}
     me, form = await posted(request, Role.planner)
     if action not in parsers:
         return _refused(request, me, 404, f"There is no action {action!r} here.")

@@ -339,7 +339,7 @@ def test_phone_width_and_keyboard(
     assert [name for name, labelled in controls if not labelled] == []
 
 
-def test_n_minus_1_and_monte_carlo_charts_then_delete(
+def test_n_minus_1_budget_and_monte_carlo_charts_then_delete(
         page: Any, live: LiveService, tokens: Tokens, shots: Path) -> None:
     token = tokens("planner", "sweeps")
     sign_in(page, live, token)
@@ -370,6 +370,14 @@ def test_n_minus_1_and_monte_carlo_charts_then_delete(
     expect(page.locator("#table-summary")).to_be_visible(timeout=SOLVE_MS)
     loaded_chart()
     expect(page.locator("#job-done")).to_have_text("20 of 20")
+
+    page.goto(scenario_url)
+    page.get_by_label("Scale every budget by (factors, commas between)").fill("0.8, 1")
+    page.get_by_role("button", name="Run the budget sweep").click()
+    expect(page.locator("#table-budget")).to_be_visible(timeout=SOLVE_MS)
+    loaded_chart()
+    # A row per scale and mission.
+    expect(page.locator("#table-budget tbody tr")).to_have_count(2 * len(small.missions))
 
     # Deleting asks first; once confirmed the scenario and its jobs are gone.
     page.goto(scenario_url)

@@ -1018,6 +1018,10 @@ BAD_FORMS = [
     ("monte-carlo", {"draws": "5", "withdraw_pct": "250"}, "monte-carlo-error",
      "withdraw_probability"),
     ("monte-carlo", {"draws": "5", "seed": "-1"}, "monte-carlo-error", "seed"),
+    ("budget", {"scales": "0.8, lots"}, "budget-error", "'lots' is not a number"),
+    ("budget", {"scales": "0.8, nan"}, "budget-error", "'nan' is not a number"),
+    ("budget", {"scales": "0, 1"}, "budget-error", "scales"),
+    ("budget", {"scales": "1", "time_limit_s": "-3"}, "budget-error", "time_limit_s"),
 ]
 
 
@@ -1038,7 +1042,8 @@ def test_bad_form_input_shows_what_to_change_and_starts_nothing(
     assert block.attrs["role"] == "alert"
     assert block.words.startswith("Not started."), block.words
     assert words in block.words, block.words
-    others = {"solve-error", "whatif-error", "n-1-error", "monte-carlo-error"} - {error_id}
+    others = {"solve-error", "whatif-error", "n-1-error", "monte-carlo-error",
+              "budget-error"} - {error_id}
     assert not others & page.ids
     assert job_count(qclient, q_planner) == jobs
 
@@ -1051,6 +1056,7 @@ def test_bad_form_input_shows_what_to_change_and_starts_nothing(
     ("n-1", {"by": "state", "time_limit_s": "20"}),
     ("monte-carlo", {"draws": "5", "withdraw_pct": "5", "delay_pct": "10",
                      "delay_days": "30", "seed": "3"}),
+    ("budget", {"scales": "0.8; 1, 1.2", "time_limit_s": "20"}),
 ])
 def test_good_job_forms_open_their_queued_job(qclient: TestClient, q_planner: Caller,
                                               q_scenario: str, action: str,
