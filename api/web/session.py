@@ -49,8 +49,8 @@ class SignedIn:
 
 
 def csrf_token(token_hash: str) -> str:
-    """The CSRF token of a session: an HMAC of the API token's digest, keyed by the secret's
-    own digest family, so it is stable for the token and useless without the cookie."""
+    """The CSRF token of a session: an HMAC of the API token's digest (itself secret: only the
+    token's holder can know it), stable for the token and useless without the cookie."""
     return hmac.new(b"pledge-allocator-csrf", token_hash.encode(), hashlib.sha256).hexdigest()
 
 
@@ -64,7 +64,8 @@ def read_cookie(request: Request) -> tuple[str | None, bool]:
     if not raw or "." not in raw:
         return None, False
     expiry, _, secret = raw.partition(".")
-    if not expiry.isdigit() or not secret:
+    # isascii too: "²".isdigit() is true, and int("²") fails.
+    if not (expiry.isascii() and expiry.isdigit()) or not secret:
         return None, False
     if int(expiry) < time.time():
         return None, True
@@ -95,8 +96,9 @@ def same_origin(request: Request) -> bool:
 
 def csrf_ok(request: Request, signed_in: SignedIn, submitted: str | None) -> bool:
     """Whether a state-changing form is this session's own: same origin, and its CSRF token."""
+    # As bytes: compare_digest refuses a str with non-ASCII characters (TypeError, a 500).
     return same_origin(request) and submitted is not None and hmac.compare_digest(
-        submitted, signed_in.csrf)
+        submitted.encode("utf-8", "surrogatepass"), signed_in.csrf.encode())
 
 
 __all__ = ["COOKIE", "CSRF_FIELD", "SAFE_METHODS", "SignedIn", "clear_cookie", "csrf_ok",

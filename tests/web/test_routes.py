@@ -326,14 +326,17 @@ def test_an_ended_session_says_so(client: TestClient, planner: Caller) -> None:
 @pytest.mark.parametrize("value, code", [
     ("garbage", "needed"), ("abc.pa_x", "needed"), ("1.", "needed"), ("-5.pa_x", "needed"),
     ("9999999999.pa_not-a-real-token", "revoked"),
+    # Digits that are not ASCII digits: "²".isdigit() holds, int("²") fails.
+    ("\u00b2\u00b2.pa_x", "needed"),
 ])
 def test_a_malformed_or_unknown_cookie_asks_to_sign_in(client: TestClient, value: str,
                                                        code: str) -> None:
-    client.cookies.set("pa_session", value)
-    shown = client.get("/scenarios")
+    # Sent as raw bytes (Latin-1, as Starlette reads headers): httpx's jar takes ASCII only.
+    cookie = {"cookie": f"pa_session={value}".encode("latin-1")}
+    shown = client.get("/scenarios", headers=cookie)
     assert shown.status_code == 303
     assert shown.headers["location"] == f"/sign-in?m={code}"
-    assert client.get("/v1/scenarios").status_code == 401
+    assert client.get("/v1/scenarios", headers=cookie).status_code == 401
 
 
 # ----- 3. security headers and what the CSP forbids ----------------------------------------------
@@ -1192,3 +1195,13 @@ def test_the_static_files(client: TestClient, path: str, kind: tuple[str, ...]) 
     if path.endswith(".css"):
         assert "{" in answer.text and "<" not in answer.text
     assert client.get("/static/no-such-file.js").status_code == 404
+
+
+@pytest.mark.parametrize("submitted", ["\U0001f600" * 50, "caf\u00e9", " " * 64])
+def test_a_csrf_field_of_any_text_is_refused_not_a_server_error(
+        client: TestClient, planner: Caller, submitted: str) -> None:
+    # hmac.compare_digest refuses a str with non-ASCII characters: compared as bytes.
+    sign_in(client, planner)
+    refused = client.post("/scenarios", data={"csrf": submitted},
+                          files={"file": ("s.json", b"{}", "application/json")})
+    assert refused.status_code == 403, refused.text
