@@ -16,6 +16,7 @@ import json
 import os
 import re
 import time
+import urllib.parse
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from allocator import AllocationResult, Scenario, read_scenario
 from allocator.errors import ScenarioError
@@ -1205,3 +1208,44 @@ def test_a_csrf_field_of_any_text_is_refused_not_a_server_error(
     refused = client.post("/scenarios", data={"csrf": submitted},
                           files={"file": ("s.json", b"{}", "application/json")})
     assert refused.status_code == 403, refused.text
+
+
+# ----- any input -------------------------------------------------------------------------------
+FORM_FIELDS = ["backend", "time_limit_s", "variant", "withdraw_state", "withdraw_pledge",
+               "budget_factor", "budget_factor_mission", "budget_mission", "budget_usd",
+               "ceiling_mission", "personnel_ceiling", "women_target_pct", "minimise_changes",
+               "by", "draws", "seed", "withdraw_pct", "delay_pct", "delay_days", "scales"]
+STRANGE = st.one_of(
+    st.sampled_from(["", "nan", "inf", "-inf", "-1", "0", "1e400", "1e9", "0x10", "1_000",
+                     "1,2,,3", "AGO", "OP-CAF", "state", "pledge", "cbc", "auto", "\u00b2",
+                     "<script>", "9" * 400]),
+    st.text(max_size=40))
+
+
+@pytest.fixture(scope="module")
+def fuzzer(queue: TestClient, q_planner: Caller) -> Caller:
+    """A planner of its own, so the jobs its forms queue count against no other test's limit."""
+    return new_token(queue, "planner", q_planner.workspace, name="fuzzer")
+
+
+# No "delete": a valid one would remove the module's scenario (its guards are tested above).
+@given(action=st.sampled_from(["solve", "whatif", "n-1", "monte-carlo", "budget",
+                               "no-such-action"]),
+       fields=st.dictionaries(st.sampled_from(FORM_FIELDS), STRANGE, max_size=8),
+       query=st.text(max_size=30))
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+def test_no_form_or_query_makes_a_page_fail(
+        qclient: TestClient, fuzzer: Caller, q_scenario: str, action: str,
+        fields: dict[str, str], query: str) -> None:
+    """Whatever a form or a query holds, a page answers it: never a server error."""
+    if "pa_session" not in qclient.cookies:
+        sign_in(qclient, fuzzer)
+    csrf = parse(qclient.get("/scenarios").text).csrf
+    posted = qclient.post(f"/scenarios/{q_scenario}/{action}",
+                          data={"csrf": csrf, **fields})
+    assert posted.status_code < 500, posted.text[:300]
+    q = urllib.parse.quote(query, safe="")
+    for path in (f"/scenarios/{q_scenario}?table={q}&offset=7", f"/scenarios?m={q}",
+                 f"/jobs/{q}", f"/sign-in?m={q}", f"/scenarios/{q}"):
+        assert qclient.get(path).status_code < 500, path
