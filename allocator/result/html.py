@@ -34,6 +34,11 @@ if TYPE_CHECKING:
     from allocator.result.result import AllocationResult
 
 
+SHOWN_AS = {"share": "{:.1%}", "gap": "{:.2%}", "seconds": "{:.2f} s", "count": "{:,.0f}",
+           "number": "{:,.1f}"}
+"""How each kind of number is shown (money apart: its sign goes before the US$)."""
+
+
 def shown(value: Any, kind: str = "text") -> str:
     """A value as a planner reads it: ``US$1,234``, ``12.3%``, ``1,234``, ``2.50 s``; blank for
     a missing value, yes/no for flags, a list as its items."""
@@ -51,17 +56,7 @@ def shown(value: Any, kind: str = "text") -> str:
         return str(value)
     if kind == "money":
         return f"-US${-value:,.0f}" if value < 0 else f"US${value:,.0f}"
-    if kind == "share":
-        return f"{value:.1%}"
-    if kind == "gap":
-        return f"{value:.2%}"
-    if kind == "seconds":
-        return f"{value:.2f} s"
-    if kind == "count":
-        return f"{value:,.0f}"
-    if kind == "number":
-        return f"{value:,.1f}"
-    return f"{value:,.2f}"
+    return SHOWN_AS.get(kind, "{:,.2f}").format(value)
 
 
 @dataclass(frozen=True)

@@ -85,26 +85,21 @@ def whatif_request(form: Form) -> WhatIfRequest:
         if mission := _text(form, "budget_factor_mission"):
             change["mission"] = mission
         changes.append({"scale_budgets": change})
-    budget = number("budget_usd", "Set the budget to")
-    if budget is not None or _text(form, "budget_mission"):
-        mission = _text(form, "budget_mission")
-        if not mission or budget is None:
-            problems.append(Defect(table="what-if", column="budget_usd", source="page",
-                                   message="to set a budget, choose its mission and type the "
-                                           "amount in US$"))
-        else:
-            changes.append({"set_budget": {"mission": mission, "budget_usd": budget}})
-    ceiling = number("personnel_ceiling", "Set the ceiling to")
-    if ceiling is not None or _text(form, "ceiling_mission"):
-        mission = _text(form, "ceiling_mission")
-        if not mission or ceiling is None:
-            problems.append(Defect(table="what-if", column="personnel_ceiling", source="page",
-                                   message="to set a ceiling, choose its mission and type the "
-                                           "number of personnel"))
-        else:
-            changes.append({"set_ceiling": {"mission": mission,
-                                            "personnel_ceiling": int(ceiling)
-                                            if ceiling.is_integer() else ceiling}})
+    def on_mission(kind: str, field: str, label: str, needs: str) -> None:
+        """A change of one mission's value: both its mission and its value, or neither."""
+        value, mission = number(field, label), _text(form, f"{kind}_mission")
+        if value is None and not mission:
+            return
+        if value is None or not mission:
+            problems.append(Defect(table="what-if", column=field, source="page",
+                                   message=f"to set a {kind}, choose its mission and type "
+                                           f"{needs}"))
+            return
+        whole = int(value) if field == "personnel_ceiling" and value.is_integer() else value
+        changes.append({f"set_{kind}": {"mission": mission, field: whole}})
+
+    on_mission("budget", "budget_usd", "Set the budget to", "the amount in US$")
+    on_mission("ceiling", "personnel_ceiling", "Set the ceiling to", "the number of personnel")
     target = number("women_target_pct", "Women target")
     if target is not None:
         changes.append({"set_policy": {"women_target": round(target / 100, 6)}})

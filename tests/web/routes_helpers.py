@@ -3,8 +3,7 @@ with their secrets, signing in through the form, reading a page's forms, ids and
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -16,6 +15,8 @@ from fastapi.testclient import TestClient
 from api.auth import Role, create_token
 from api.main import create_app
 from api.settings import Settings
+
+from ..api.live import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 DATASETS = ROOT / "datasets"
@@ -82,14 +83,6 @@ def sign_in(client: TestClient, caller: Caller) -> str:
     return parse(listing.text).csrf
 
 
-def wait_for(predicate: Callable[[], Any], timeout_s: float = 60, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout_s
-    while not (value := predicate()):
-        assert time.monotonic() < deadline, f"timed out waiting for {what or predicate}"
-        time.sleep(0.05)
-    return value
-
-
 def wait_for_job(client: TestClient, job_id: str, headers: Headers | None = None,
                  timeout_s: float = 60) -> dict:
     """Poll ``GET /v1/jobs/{id}`` (with ``headers``, else with the session cookie) until the
@@ -100,7 +93,7 @@ def wait_for_job(client: TestClient, job_id: str, headers: Headers | None = None
         assert job.status_code == 200, job.text
         return job.json() if job.json()["status"] in ENDED else None
 
-    return wait_for(ended, timeout_s, f"job {job_id} to end")
+    return wait_for(ended, timeout_s, f"job {job_id} to end", every_s=0.05)
 
 
 def scenario_count(client: TestClient, caller: Caller) -> int:
