@@ -5,7 +5,7 @@ a client would call, and shows its answer, or its located problems, in the page.
 from __future__ import annotations
 
 import contextlib
-import json
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
@@ -361,8 +361,9 @@ async def start(request: Request, scenario_id: str, action: str) -> Response:
 
 # ----- jobs -----------------------------------------------------------------------------------
 _RENDERED: OrderedDict[str, dict[str, Any]] = OrderedDict()
-"""The last few finished jobs' rendered results: a result never changes once stored, and
-re-verifying a large plan on every view costs a second."""
+"""The last few finished jobs' rendered results and charts: a result never changes once
+stored, and re-verifying a large plan on every view (and again for its chart) costs a second."""
+_RENDERED_LOCK = threading.Lock()  # filled from the thread pool, several requests at once
 
 
 def _load_job(request: Request, me: SignedIn, job_id: str
@@ -380,14 +381,17 @@ def _load_job(request: Request, me: SignedIn, job_id: str
 
 def _rendered(job: JobPublic, document: dict[str, Any], scenario_doc: dict[str, Any]
               ) -> dict[str, Any]:
-    if job.id in _RENDERED:
-        _RENDERED.move_to_end(job.id)
-        return _RENDERED[job.id]
-    out: dict[str, Any] = {}
+    """A finished job's result as the page shows it, and its chart (SVG) when it has one."""
+    with _RENDERED_LOCK:
+        if job.id in _RENDERED:
+            _RENDERED.move_to_end(job.id)
+            return _RENDERED[job.id]
+    out: dict[str, Any] = {"chart_svg": None}
     if job.kind == "solve":
         result = AllocationResult.from_dict(document, Scenario.model_validate(scenario_doc))
         out["plan_html"] = plan_html(result, heading_level=2, style=False)
-        out["has_plan"] = result.plan is not None
+        if result.plan is not None:
+            out["chart_svg"] = charts.chart("solve", result, None)
     else:
         titles = {"comparison": "Comparison with the base plan",
                   "assignment_changes": "Changed assignments",
@@ -400,9 +404,12 @@ def _rendered(job: JobPublic, document: dict[str, Any], scenario_doc: dict[str, 
             frame_html(frame.head(200), titles.get(name, name), key=name, style=False,
                        note="the first 200 rows; download for all" if len(frame) > 200 else "")
             for name, frame in frames.items()]
-    _RENDERED[job.id] = out
-    while len(_RENDERED) > 16:
-        _RENDERED.popitem(last=False)
+        if job.kind in charts.CHARTS:
+            out["chart_svg"] = charts.chart(job.kind, None, frames)
+    with _RENDERED_LOCK:
+        _RENDERED[job.id] = out
+        while len(_RENDERED) > 16:
+            _RENDERED.popitem(last=False)
     return out
 
 
@@ -416,11 +423,9 @@ async def job_page(request: Request, job_id: str) -> Response:
         return _refused(request, me, err.status, err.message)
     rendered = {} if document is None else await run_in_threadpool(
         _rendered, job, document, scenario_doc)
-    chart = charts.CHARTS.get(job.kind) if document is not None and (
-        job.kind != "solve" or rendered.get("has_plan")) else None
+    chart = charts.CHARTS.get(job.kind) if rendered.get("chart_svg") else None
     return page(request, "job.html", signed_in=me, job=job, scenario=scenario,
-                finished=job.status in FINISHED, chart=chart,
-                progress_json=json.dumps(job.model_dump(mode="json")), **rendered)
+                finished=job.status in FINISHED, chart=chart, **rendered)
 
 
 @router.post("/jobs/{job_id}/cancel")
@@ -446,17 +451,12 @@ async def job_chart(request: Request, job_id: str) -> Response:
         job, _, document, scenario_doc = await run_in_threadpool(_load_job, request, me, job_id)
     except ApiError as err:
         return Response(status_code=err.status)
-    if document is None or job.kind not in charts.CHARTS:
+    if document is None:
         return Response(status_code=404)
-
-    def draw() -> bytes:
-        if job.kind == "solve":
-            result = AllocationResult.from_dict(document, Scenario.model_validate(scenario_doc))
-            return charts.chart("solve", result, None)
-        return charts.chart(job.kind, None, insight.frames(document))
-
-    data = await run_in_threadpool(draw)
-    return Response(data, media_type="image/svg+xml")
+    rendered = await run_in_threadpool(_rendered, job, document, scenario_doc)
+    if rendered["chart_svg"] is None:
+        return Response(status_code=404)
+    return Response(rendered["chart_svg"], media_type="image/svg+xml")
 
 
 @router.get("/assets/plan.css")
