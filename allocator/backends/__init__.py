@@ -81,6 +81,11 @@ def _probe(backend_class: type[Backend]) -> str | None:
     try:
         outcome = backend_class(_probe_model()).optimize({0: 2, 1: 1}, scale=1.0,
                                                          time_limit_s=10.0)
+    except MemoryError:
+        # Out of memory says nothing about the solver, and ``_load`` caches its answer: a
+        # process at its memory limit (a service job) must fail saying so, not report the
+        # backend unusable for the rest of its life.
+        raise
     except Exception as err:  # any failure of a solver binary means: not usable here
         return f"its solver failed on a two-variable test model ({type(err).__name__}: {err})"
     if outcome.status is not SolveStatus.OPTIMAL or outcome.values != [0, 2]:

@@ -27,6 +27,13 @@ class _Crashes(CpSatBackend):
         raise OSError("solver binary not found")
 
 
+class _OutOfMemory(CpSatBackend):
+    """Its process is at its memory limit (C++ std::bad_alloc surfaces as MemoryError)."""
+
+    def optimize(self, objective, *, scale, time_limit_s, hint=None) -> LevelOutcome:
+        raise MemoryError("std::bad_alloc")
+
+
 @pytest.fixture
 def fake_backends(monkeypatch: pytest.MonkeyPatch):
     """Register three fake backends next to the real ones, with a fresh probe cache."""
@@ -61,3 +68,13 @@ def test_names_default_and_descriptions_come_from_one_table() -> None:
     assert backends.backend_names()[0] == DEFAULT_BACKEND
     assert backends.describe(DEFAULT_BACKEND).endswith("(default)")
     assert all("(default)" not in backends.describe(n) for n in BACKENDS if n != DEFAULT_BACKEND)
+
+
+def test_running_out_of_memory_in_the_probe_is_not_a_verdict_on_the_backend(
+        fake_backends, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(BACKENDS, "oom", BackendInfo(__name__, "_OutOfMemory", "out of memory"))
+    # A service job at its memory limit must fail "ran out of memory" (api/worker.py catches
+    # MemoryError), not "backend is not usable", and nothing is cached against the backend.
+    with pytest.raises(MemoryError):
+        backends.is_available("oom")
+    assert backends._load.cache_info().currsize == 0
