@@ -56,7 +56,7 @@ class Backend(ABC):
         self.log = log
         self.on_launch: Callable[[], None] | None = None
         """Called when a solve's Python work (translation, input files) is done and the solver
-        itself runs, by backends whose solver runs outside the GIL in another process (CBC)."""
+        itself runs outside the GIL (CP-SAT's threads, CBC's and HiGHS's processes)."""
         self.on_incumbent: Callable[[float, float | None], None] | None = None
         """Called with (objective, bound) in model units when a better plan is found, by
         backends with solution callbacks (CP-SAT); the others report when a level ends."""

@@ -121,6 +121,8 @@ class CpSatBackend(Backend):
         if self._stopped:  # stopped while the model was being set up
             self._solver = None
             return LevelOutcome(SolveStatus.NO_SOLUTION, None, None, None, 0.0)
+        if self.on_launch is not None:
+            self.on_launch()
         code = solver.solve(self.cp, incumbents)
         self._solver = None
         runtime = time.perf_counter() - started

@@ -126,13 +126,13 @@ class MathOptBackend(Backend):
                model_params: mathopt.ModelSolveParameters, tolerance: float) -> LevelOutcome:
         started = time.perf_counter()
         try:
-            result = mathopt.solve(self.mo, self.solver_type,
-                                   params=self._params(time_limit_s, scale, tolerance),
-                                   model_params=model_params)
+            result = self._run(self._params(time_limit_s, scale, tolerance), model_params)
         except Exception:  # MathOpt raises for models or parameters the solver rejects
             return LevelOutcome(SolveStatus.INVALID, None, None, None,
                                 time.perf_counter() - started)
         runtime = time.perf_counter() - started
+        if result is None:  # stopped
+            return LevelOutcome(SolveStatus.NO_SOLUTION, None, None, None, runtime)
         reason = result.termination.reason
         status = _REASON.get(reason, SolveStatus.INVALID)
         if reason == mathopt.TerminationReason.NO_SOLUTION_FOUND:
@@ -148,6 +148,12 @@ class MathOptBackend(Backend):
         # The objective is integer on integer plans, so its bound rounds up to an integer.
         bound = math.ceil(dual / scale - 1e-6) if abs(dual) != float("inf") else None
         return LevelOutcome(status, values, value, bound, runtime)
+
+    def _run(self, params: mathopt.SolveParameters,
+             model_params: mathopt.ModelSolveParameters) -> mathopt.SolveResult | None:
+        """One solve of the model as it stands; None if it was stopped."""
+        return mathopt.solve(self.mo, self.solver_type, params=params,
+                             model_params=model_params)
 
     def lock(self, objective: dict[int, int], upper: int, *, scale: float,
              exact: bool = False) -> None:
