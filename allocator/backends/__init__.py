@@ -30,11 +30,13 @@ class BackendInfo:
 
 DEFAULT_BACKEND = "auto"
 """The backend ``solve()``, the CLI and the service use unless told otherwise: the race of
-CP-SAT and CBC (``allocator.backends.race``; measured in the README's benchmarks)."""
+CP-SAT and CBC, or CP-SAT and HiGHS where every pledge must deploy
+(``allocator.backends.race``; measured in the README's benchmarks)."""
 
 BACKENDS: dict[str, BackendInfo] = {
     "auto": BackendInfo("allocator.backends.race", "RaceBackend",
-                        "CP-SAT and CBC raced on every level; the first proof wins"),
+                        "CP-SAT raced with CBC (with HiGHS when every pledge "
+                        "must deploy) on every level; the first proof wins"),
     "cpsat": BackendInfo("allocator.backends.cpsat", "CpSatBackend", "OR-Tools CP-SAT"),
     "cbc": BackendInfo("allocator.backends.pulp_cbc", "CbcBackend", "CBC through PuLP 3.x"),
     "highs": BackendInfo("allocator.backends.mathopt", "HighsBackend",

@@ -11,11 +11,25 @@ standard error, so it cannot mix with the result.
 import os
 import pickle
 import sys
+import threading
+import time
 
 from ortools.math_opt.core.python import solver
 
+PARENT_CHECK_S = 0.5
+
+
+def _end_with_parent(parent: int) -> None:
+    # A parent killed outright (a cancelled service job) cannot stop this solve, and HiGHS
+    # would run on to its time limit: end as soon as the parent is gone (the solver releases
+    # the GIL, so this thread runs while it solves).
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(1)
+
 
 def main() -> None:
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
     model, solver_type, initializer, parameters, model_parameters, registration = pickle.load(
         sys.stdin.buffer)
     result_out = os.fdopen(os.dup(1), "wb")

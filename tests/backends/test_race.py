@@ -1,4 +1,5 @@
-"""The ``auto`` backend races CP-SAT and CBC on every level: the first proof wins.
+"""The ``auto`` backend races CP-SAT and CBC on every level: the first proof wins (on
+assignments it races HiGHS instead: tests/backends/test_race_highs.py).
 
 What is checked: the race returns the proven optimum and agrees with each engine alone on
 every level (plans verified); the rule that picks between two outcomes; and that ``stop()``

@@ -8,6 +8,8 @@ reasoning (plans verified); and that ``stop()`` kills the child, so a loser hold
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 
 import psutil
@@ -126,3 +128,35 @@ def test_a_stop_left_from_an_earlier_level_does_not_stop_highs_at_the_next() -> 
     highs = HighsProcessBackend(_probe_model())
     highs._stopped = True  # as stop() leaves it when no solve runs yet
     assert highs.optimize({0: 2, 1: 1}, scale=1.0, time_limit_s=10.0).values == [0, 2]
+
+
+PARENT = """
+import sys, threading, time
+from allocator.backends.highs_process import HighsProcessBackend
+from allocator.generators.families import generate_family
+from allocator.model.formulation import build_formulation
+from allocator.model.problem import compile_problem
+model = build_formulation(compile_problem(generate_family("large"))).model
+highs = HighsProcessBackend(model)
+threading.Thread(target=highs.optimize, args=(model.objectives["shortfall"],),
+                 kwargs={"scale": 1.0, "time_limit_s": 300.0}, daemon=True).start()
+while highs._child is None:
+    time.sleep(0.05)
+print(highs._child.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def test_highs_ends_when_the_process_that_started_it_is_killed() -> None:
+    # A cancelled service job is killed outright; its HiGHS must not solve on for minutes.
+    parent = subprocess.Popen([sys.executable, "-c", PARENT], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        child = psutil.Process(int(parent.stdout.readline()))
+        assert child.is_running()
+        parent.kill()
+        parent.wait(10)
+        gone, _ = psutil.wait_procs([child], timeout=10)
+        assert gone, "HiGHS's process outlived its parent by 10 s"
+    finally:
+        parent.kill()
