@@ -37,6 +37,12 @@ still setting up its solve (before CBC's process exists) would otherwise be lost
 
 _PROOFS = (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE)
 
+HIGHS_HEAD_START_S = 1.0
+"""How long CP-SAT solves alone before HiGHS joins, at each level. CP-SAT proves most small
+assignments within it (all of gap1-12, at most 0.77 s each alone), and starting HiGHS beside it
+(its model built in Python, its process started) made gap1-12 take 1.30x the plain CP-SAT
+baseline against 1.09x for CP-SAT alone; HiGHS wins on instances that take tens of seconds."""
+
 
 def is_assignment(model: LinearModel) -> bool:
     """Whether every pledge that can deploy must deploy (no pledge may stay home)."""
@@ -150,8 +156,10 @@ class RaceBackend(Backend):
             try:
                 if first_level and i != first:
                     launched.wait(max(deadline - time.perf_counter(), 0.0))
-                if proved.is_set() and self.engines[i] is None:
-                    return  # the other proved the level before this one was even built
+                if self.engine_classes[i] is HighsProcessBackend:
+                    proved.wait(min(HIGHS_HEAD_START_S, max(deadline - time.perf_counter(), 0)))
+                if proved.is_set():
+                    return  # the other proved the level before this one started
                 engine = self._engine(i)
                 if i == first:
                     engine.on_launch = launched.set
