@@ -19,7 +19,9 @@ from pathlib import Path
 from ortools.math_opt.python import mathopt
 from ortools.math_opt.python import result as mathopt_result
 
+from allocator.backends.base import LevelOutcome
 from allocator.backends.mathopt import HighsBackend
+from allocator.model.linear import LinearModel
 
 CHILD = Path(__file__).with_name("highs_child.py")
 
@@ -29,10 +31,10 @@ class HighsProcessBackend(HighsBackend):
 
     lazy_rows = False  # the race states every row up front for all its engines
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, model: LinearModel, *, threads: int | None = None, log: bool = False):
         self._child: subprocess.Popen[bytes] | None = None
         self._stopped = False
-        super().__init__(*args, **kwargs)
+        super().__init__(model, threads=threads, log=log)
 
     def stop(self) -> None:
         self._stopped = True
@@ -40,9 +42,10 @@ class HighsProcessBackend(HighsBackend):
         if child is not None:
             child.kill()
 
-    def optimize(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self._stopped = False
-        return super().optimize(*args, **kwargs)
+    def optimize(self, objective: dict[int, int], *, scale: float, time_limit_s: float,
+                 hint: list[int] | None = None) -> LevelOutcome:
+        self._stopped = False  # a stop meant for an earlier level
+        return super().optimize(objective, scale=scale, time_limit_s=time_limit_s, hint=hint)
 
     def _run(self, params: mathopt.SolveParameters,
              model_params: mathopt.ModelSolveParameters) -> mathopt.SolveResult | None:
