@@ -88,6 +88,12 @@ def _probe(backend_class: type[Backend]) -> str | None:
         # process at its memory limit (a service job) must fail saying so, not report the
         # backend unusable for the rest of its life.
         raise
+    except RuntimeError as err:
+        if "can't start new thread" in str(err):
+            # The same at a memory limit: each thread reserves its stack (seen in a service
+            # job past its limit, where the race could not start its engines' threads).
+            raise MemoryError(f"no memory left to start a thread ({err})") from err
+        return f"its solver failed on a two-variable test model ({type(err).__name__}: {err})"
     except Exception as err:  # any failure of a solver binary means: not usable here
         return f"its solver failed on a two-variable test model ({type(err).__name__}: {err})"
     if outcome.status is not SolveStatus.OPTIMAL or outcome.values != [0, 2]:
